@@ -1,0 +1,271 @@
+"""`drill story …` and `drill mapping …`: the bank and which story answers which question."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from drill.errors import DrillError
+
+
+def _app():
+    from drill.cli import App
+
+    return App()
+
+
+def own_story(app, story_id: str):
+    """A story of the user's own by id, with a clear message when it is not one."""
+    path = app.home.stories_dir / f"{story_id}.md"
+    if path.exists():
+        return path
+    if (app.library.examples_dir / f"{story_id}.md").exists():
+        raise DrillError(
+            f"{story_id!r} is a shipped example; copy it with `drill story new` to make your own"
+        )
+    known = ", ".join(sorted(app.library.bank.stories)) or "none yet"
+    raise DrillError(f"no story {story_id!r} in {app.home.stories_dir} (stories: {known})")
+
+
+def check_id(story_id: str) -> str:
+    from drill.bank import STORY_ID
+
+    if not STORY_ID.match(story_id):
+        raise click.BadParameter(
+            f"{story_id!r}: use lowercase letters, digits, '-', '_' or '.', e.g. billing-split",
+            param_hint="ID",
+        )
+    return story_id
+
+
+def slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:48] or "story"
+
+
+@click.group()
+def story() -> None:
+    """Write and manage the stories in your bank."""
+
+
+@story.command("new")
+@click.argument("story_id", metavar="[ID]", required=False)
+@click.option("--editor", "use_editor", is_flag=True, help="Write a template and open $EDITOR.")
+def story_new(story_id: str | None, use_editor: bool) -> None:
+    """Write a new story: one guided prompt per section, with a hint for each."""
+    from drill.home import write_private
+
+    app = _app()
+    if story_id:
+        check_id(story_id)
+        if (app.home.stories_dir / f"{story_id}.md").exists():
+            raise DrillError(f"story {story_id!r} exists already; `drill story edit {story_id}`")
+    if use_editor:
+        from drill.bank import template
+        from drill.editor import open_in_editor
+
+        story_id = story_id or "new-story"
+        path = app.home.stories_dir / f"{story_id}.md"
+        if path.exists():
+            raise DrillError(f"{path} exists already")
+        write_private(path, template())
+        open_in_editor(path)
+        report_story(app, path)
+        return
+    from drill.cli import need_terminal
+
+    need_terminal("story new")
+    from drill.ui.story_new import guided_story
+
+    path = guided_story(app, story_id, slug, check_id)
+    if path is not None:
+        report_story(app, path)
+
+
+def report_story(app, path) -> None:
+    from drill.bank import read_story
+
+    story_value, problems = read_story(
+        path, app.library.taxonomy.categories, app.library.taxonomy.principles
+    )
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if story_value is not None:
+        click.echo(f"Saved {path}. Check it with `drill lint {story_value.id}`.")
+
+
+@story.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def story_list(as_json: bool) -> None:
+    """List the stories, with their level, categories and any file problems."""
+    app = _app()
+    bank = app.library.bank
+    active = {s.id for s in bank.active()}
+    rows = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "summary": s.summary,
+            "level": s.level,
+            "categories": list(s.categories),
+            "principles": s.principles,
+            "example": s.example,
+            "active": s.id in active,
+            "path": str(s.path),
+        }
+        for s in sorted(bank.stories.values(), key=lambda s: (s.example, s.id))
+    ]
+    if as_json:
+        from drill.cli import echo_json
+
+        echo_json({"stories": rows, "problems": [str(p) for p in bank.problems]})
+        return
+    for row in rows:
+        flag = " (example)" if row["example"] else ""
+        flag += "" if row["active"] else " [not drilled]"
+        click.echo(f"{row['id']:28} {row['level'] or '-':7} {', '.join(row['categories'])}{flag}")
+        if row["summary"]:
+            click.echo(f"{'':28} {row['summary']}")
+    for problem in bank.problems:
+        click.echo(str(problem), err=True)
+    if bank.only_examples:
+        click.echo("Only the shipped examples so far: `drill story new` adds one of your own.")
+
+
+@story.command("show")
+@click.argument("story_id", metavar="ID")
+def story_show(story_id: str) -> None:
+    """Print a story with its level estimate."""
+    app = _app()
+    story_value = app.library.bank.stories.get(story_id)
+    if story_value is None:
+        own_story(app, story_id)  # raises with the right message
+        raise DrillError(f"{story_id}.md does not parse; `drill story list` shows why")
+    click.echo(story_value.text.rstrip())
+    click.echo()
+    try:
+        from drill.coach import estimate_level
+    except ImportError:  # pragma: no cover - coaching not installed
+        return
+    estimate = estimate_level(story_value)
+    click.echo(f"Estimated level: {estimate.level} (target {app.config.level})")
+    for item in estimate.missing_for(app.config.level):
+        click.echo(f"  missing: {item}")
+
+
+@story.command("edit")
+@click.argument("story_id", metavar="ID")
+def story_edit(story_id: str) -> None:
+    """Open a story in $EDITOR; its history stays with it."""
+    from drill.editor import open_in_editor
+
+    app = _app()
+    path = own_story(app, story_id)
+    open_in_editor(path)
+    report_story(app, path)
+
+
+@story.command("rename")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+def story_rename(old: str, new: str) -> None:
+    """Rename a story; its cards, reviews and mappings follow it."""
+    app = _app()
+    check_id(new)
+    path = own_story(app, old)
+    target = path.with_name(f"{new}.md")
+    if target.exists():
+        raise DrillError(f"{target} exists already")
+    app.store.rename_story(old, new)
+    path.rename(target)
+    click.echo(f"Renamed {old} to {new}; history kept.")
+
+
+@story.command("rm")
+@click.argument("story_id", metavar="ID")
+@click.option("--purge", is_flag=True, help="Also delete its cards, reviews and mappings.")
+@click.option("--yes", is_flag=True, help="Do not ask.")
+def story_rm(story_id: str, purge: bool, yes: bool) -> None:
+    """Delete a story file; its history is kept (inactive) unless --purge."""
+    app = _app()
+    path = own_story(app, story_id)
+    what = "and its history " if purge else ""
+    if not yes and not click.confirm(f"Delete {path} {what}?", default=False):
+        click.echo("Nothing deleted.")
+        return
+    if purge:
+        app.store.purge_story(story_id)
+    path.unlink()
+    kept = "" if purge else " Its cards and reviews are kept; restore the file to get them back."
+    click.echo(f"Deleted {story_id}.{kept}")
+
+
+# --- mapping --------------------------------------------------------------------------------
+
+
+def find_question(app, qid: str):
+    questions = app.library.all_questions()
+    if qid in questions:
+        return questions[qid]
+    matches = [q for q in questions.values() if q.local_id == qid]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise DrillError(f"{qid!r} is in several decks: {', '.join(q.id for q in matches)}")
+    raise DrillError(
+        f"no question {qid!r}; ids look like core/disagree-manager (`drill mapping show`)"
+    )
+
+
+@click.group()
+def mapping() -> None:
+    """Which story answers which question."""
+
+
+@mapping.command("show")
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def mapping_show(question: str | None, as_json: bool) -> None:
+    """List questions of the active decks with their mapped stories."""
+    app = _app()
+    maps = app.store.mappings()
+    questions = [find_question(app, question)] if question else list(app.library.questions.values())
+    rows = [
+        {"question": q.id, "text": q.text, "stories": sorted(maps.get(q.id, ()))} for q in questions
+    ]
+    if as_json:
+        from drill.cli import echo_json
+
+        echo_json(rows)
+        return
+    for row in rows:
+        stories = ", ".join(row["stories"]) or "-"
+        click.echo(f"{row['question']:40} {stories}")
+    unmapped = sum(1 for r in rows if not r["stories"])
+    click.echo(f"{len(rows) - unmapped} of {len(rows)} questions mapped.")
+
+
+@mapping.command("set")
+@click.argument("question")
+@click.argument("story_id", metavar="STORY")
+def mapping_set(question: str, story_id: str) -> None:
+    """Map a question to a story (a question may have several)."""
+    from drill.home import iso
+
+    app = _app()
+    q = find_question(app, question)
+    if story_id not in app.library.bank.stories:
+        raise DrillError(f"no story {story_id!r} (`drill story list`)")
+    app.store.map_story(q.id, story_id, iso(app.clock().utc))
+    click.echo(f"{q.id} -> {story_id}")
+
+
+@mapping.command("unset")
+@click.argument("question")
+@click.argument("story_id", metavar="[STORY]", required=False)
+def mapping_unset(question: str, story_id: str | None) -> None:
+    """Remove a mapping (all of a question's, without STORY)."""
+    app = _app()
+    q = find_question(app, question)
+    removed = app.store.unmap_story(q.id, story_id)
+    click.echo(f"Removed {removed} mapping{'s' if removed != 1 else ''} of {q.id}.")

@@ -1,0 +1,288 @@
+"""Question decks and the taxonomy: `decks/*.toml` into `Question`, `Category`, `Framework`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from drill.errors import Problem
+
+TAXONOMY_FILE = "taxonomy.toml"
+QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Principle:
+    id: str
+    name: str
+    gloss: str
+    framework: str
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    name: str
+    deck: str | None
+    principles: tuple[Principle, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    categories: dict[str, Category]
+    frameworks: dict[str, Framework]
+
+    @property
+    def principles(self) -> dict[str, Principle]:
+        return {p.id: p for f in self.frameworks.values() for p in f.principles}
+
+    @property
+    def required(self) -> list[str]:
+        return [c.id for c in self.categories.values() if c.required]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str  # global: "<deck>/<local id>"
+    deck: str
+    text: str
+    variants: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    principles: tuple[str, ...] = ()
+    trap: bool = False
+    look_for: str = ""
+    followups: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        return (self.text, *self.variants)
+
+    def wording(self, turn: int) -> str:
+        """Rotate through the wordings so the user learns the question, not one phrasing."""
+        return self.wordings[turn % len(self.wordings)]
+
+    @property
+    def local_id(self) -> str:
+        return self.id.split("/", 1)[1]
+
+
+@dataclass(frozen=True)
+class Deck:
+    id: str
+    title: str
+    path: Path
+    questions: tuple[Question, ...]
+
+
+def shipped_decks_dir() -> Path:
+    """The repo's decks/: beside the package in a checkout, inside it in a wheel."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_decks", package.parent / "decks"):
+        if (candidate / TAXONOMY_FILE).is_file():
+            return candidate
+    return package.parent / "decks"
+
+
+def _read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        return None, [Problem(path, 1, f"cannot read: {exc.strerror}")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(path, 1, f"not UTF-8 text (byte {exc.start})")]
+    try:
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else 1
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return None, [Problem(path, line, f"invalid TOML: {reason}")]
+
+
+def _line_finder(path: Path):
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+
+    def find(needle: str, start: int = 1) -> int:
+        for number in range(max(start, 1), len(lines) + 1):
+            if needle in lines[number - 1]:
+                return number
+        return start
+
+    return find
+
+
+def _strings(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def load_taxonomy(path: Path) -> tuple[Taxonomy, list[Problem]]:
+    data, problems = _read_toml(path)
+    if data is None:
+        return Taxonomy({}, {}), problems
+    find = _line_finder(path)
+    categories: dict[str, Category] = {}
+    for raw in data.get("category", []):
+        cid = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(cid, str) or not cid:
+            problems.append(Problem(path, find("[[category]]"), "a category has no id"))
+            continue
+        if cid in categories:
+            problems.append(Problem(path, find(f'"{cid}"'), f"duplicate category id {cid!r}"))
+            continue
+        categories[cid] = Category(
+            cid,
+            str(raw.get("name", cid)),
+            str(raw.get("description", "")),
+            bool(raw.get("required", False)),
+        )
+    frameworks: dict[str, Framework] = {}
+    seen: set[str] = set()
+    for raw in data.get("framework", []):
+        fid = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(fid, str) or not fid:
+            problems.append(Problem(path, find("[[framework]]"), "a framework has no id"))
+            continue
+        principles = []
+        for p in raw.get("principle", []):
+            pid = p.get("id") if isinstance(p, dict) else None
+            if not isinstance(pid, str) or not pid or pid in seen:
+                problems.append(
+                    Problem(path, find(f'"{pid}"'), f"principle id {pid!r} missing or repeated")
+                )
+                continue
+            seen.add(pid)
+            cats = _strings(p.get("categories", [])) or ()
+            for cat in cats:
+                if cat not in categories:
+                    problems.append(
+                        Problem(
+                            path, find(f'"{pid}"'), f"principle {pid}: unknown category {cat!r}"
+                        )
+                    )
+            principles.append(
+                Principle(pid, str(p.get("name", pid)), str(p.get("gloss", "")), fid, cats)
+            )
+        frameworks[fid] = Framework(
+            fid, str(raw.get("name", fid)), raw.get("deck"), tuple(principles)
+        )
+    return Taxonomy(categories, frameworks), problems
+
+
+def load_deck(path: Path, taxonomy: Taxonomy | None = None) -> tuple[Deck | None, list[Problem]]:
+    data, problems = _read_toml(path)
+    if data is None:
+        return None, problems
+    deck_id = path.stem
+    find = _line_finder(path)
+    meta = data.get("deck", {})
+    title = meta.get("title", deck_id) if isinstance(meta, dict) else deck_id
+    categories = set(taxonomy.categories) if taxonomy else None
+    principles = set(taxonomy.principles) if taxonomy else None
+    questions: list[Question] = []
+    seen: set[str] = set()
+    raw_questions = data.get("question", [])
+    if not isinstance(raw_questions, list):
+        return None, [*problems, Problem(path, 1, "questions must be [[question]] tables")]
+    for raw in raw_questions:
+        if not isinstance(raw, dict):
+            continue
+        qid = raw.get("id")
+        line = find(f'"{qid}"') if isinstance(qid, str) else find("[[question]]")
+        if not isinstance(qid, str) or not QUESTION_ID.match(qid):
+            problems.append(Problem(path, line, f"question id {qid!r} must be kebab-case text"))
+            continue
+        if qid in seen:
+            problems.append(Problem(path, line, f"duplicate question id {qid!r}"))
+            continue
+        text = raw.get("text")
+        if not isinstance(text, str) or not text.strip():
+            problems.append(Problem(path, line, f"question {qid!r} has no text"))
+            continue
+        fields = {}
+        for key in ("variants", "categories", "principles", "followups"):
+            value = _strings(raw.get(key, []))
+            if value is None:
+                problems.append(Problem(path, line, f"question {qid!r}: {key} must be strings"))
+                value = ()
+            fields[key] = tuple(v.strip() for v in value if v.strip())
+        if categories is not None:
+            for cat in fields["categories"]:
+                if cat not in categories:
+                    problems.append(
+                        Problem(path, line, f"question {qid!r}: unknown category {cat!r}")
+                    )
+            fields["categories"] = tuple(c for c in fields["categories"] if c in categories)
+        if principles is not None:
+            for pid in fields["principles"]:
+                if pid not in principles:
+                    problems.append(
+                        Problem(path, line, f"question {qid!r}: unknown principle {pid!r}")
+                    )
+            fields["principles"] = tuple(p for p in fields["principles"] if p in principles)
+        seen.add(qid)
+        questions.append(
+            Question(
+                id=f"{deck_id}/{qid}",
+                deck=deck_id,
+                text=text.strip(),
+                trap=bool(raw.get("trap", False)),
+                look_for=str(raw.get("look_for", "")).strip(),
+                line=line,
+                **fields,
+            )
+        )
+    return Deck(deck_id, str(title), path, tuple(questions)), problems
+
+
+def deck_paths(directories: Iterable[Path]) -> dict[str, Path]:
+    """Deck id -> file; the user's decks (listed later) override shipped ones of the same id."""
+    found: dict[str, Path] = {}
+    for directory in directories:
+        if directory.is_dir():
+            for path in sorted(directory.glob("*.toml")):
+                if path.name != TAXONOMY_FILE and not path.name.startswith("."):
+                    found[path.stem] = path
+    return found
+
+
+def load_decks(
+    directories: Iterable[Path], names: Iterable[str], taxonomy: Taxonomy | None
+) -> tuple[dict[str, Deck], list[Problem]]:
+    available = deck_paths(directories)
+    decks: dict[str, Deck] = {}
+    problems: list[Problem] = []
+    for name in names:
+        if name in decks:
+            continue
+        path = available.get(name)
+        if path is None:
+            known = ", ".join(sorted(available)) or "none"
+            problems.append(
+                Problem("config.toml", 1, f"no deck named {name!r} (available: {known})")
+            )
+            continue
+        deck, found = load_deck(path, taxonomy)
+        problems.extend(found)
+        if deck is not None:
+            decks[name] = deck
+    return decks, problems

@@ -1,0 +1,124 @@
+"""What is being drilled: the taxonomy, the active decks and the bank, and the card set they imply."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from drill.bank import FACETS, Bank, Story, load_bank, story_files
+from drill.decks import (
+    TAXONOMY_FILE,
+    Deck,
+    Question,
+    Taxonomy,
+    deck_paths,
+    load_decks,
+    load_taxonomy,
+    shipped_decks_dir,
+)
+from drill.errors import Problem
+from drill.home import Config, Home
+
+
+@dataclass
+class Library:
+    home: Home
+    config: Config
+    extra_decks: tuple[str, ...] = ()
+    shipped: Path = field(default_factory=shipped_decks_dir)
+
+    @property
+    def deck_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.config.decks, *self.extra_decks)))
+
+    @property
+    def examples_dir(self) -> Path:
+        return self.shipped / "examples"
+
+    @cached_property
+    def _taxonomy(self) -> tuple[Taxonomy, list[Problem]]:
+        user = self.home.decks_dir / TAXONOMY_FILE
+        return load_taxonomy(user if user.is_file() else self.shipped / TAXONOMY_FILE)
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self._taxonomy[0]
+
+    @cached_property
+    def _decks(self) -> tuple[dict[str, Deck], list[Problem]]:
+        return load_decks([self.shipped, self.home.decks_dir], self.deck_names, self.taxonomy)
+
+    @property
+    def decks(self) -> dict[str, Deck]:
+        return self._decks[0]
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        return {q.id: q for deck in self.decks.values() for q in deck.questions}
+
+    @cached_property
+    def bank(self) -> Bank:
+        return load_bank(
+            [self.home.stories_dir, self.examples_dir],
+            self.taxonomy.categories,
+            self.taxonomy.principles,
+        )
+
+    @property
+    def stories(self) -> dict[str, Story]:
+        """The stories in play: the user's own, or the examples until there is one."""
+        return {s.id: s for s in self.bank.active()}
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self._taxonomy[1], *self._decks[1], *self.bank.problems]
+
+    def all_questions(self) -> dict[str, Question]:
+        """Every question of every deck available, active or not (for lookups by id)."""
+        names = deck_paths([self.shipped, self.home.decks_dir])
+        decks, _ = load_decks([self.shipped, self.home.decks_dir], names, self.taxonomy)
+        return {q.id: q for deck in decks.values() for q in deck.questions}
+
+    def signature(self) -> str:
+        """A fingerprint of every file the card set depends on, from stat calls only."""
+        parts = [",".join(self.deck_names)]
+        files = [self.shipped / TAXONOMY_FILE, self.home.decks_dir / TAXONOMY_FILE]
+        available = deck_paths([self.shipped, self.home.decks_dir])
+        files += [available[name] for name in self.deck_names if name in available]
+        files += story_files(self.home.stories_dir) + story_files(self.examples_dir)
+        for path in files:
+            try:
+                st = path.stat()
+                parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
+            except OSError:
+                parts.append(f"{path}:-")
+        return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+    def wanted_cards(self, mappings: dict[str, set[str]]) -> list[tuple[str, str, str, int]]:
+        """Every card that should be active: (kind, ref, facet, position)."""
+        wanted = []
+        stories = self.stories
+        position = 0
+        for question in self.questions.values():
+            wanted.append(("question", question.id, "", position))
+            if mappings.get(question.id, set()) & stories.keys():
+                wanted.append(("pick", question.id, "", position))
+            position += 1
+        for story in stories.values():
+            for facet in FACETS:
+                if story.facet_text(facet).strip():
+                    wanted.append(("story", story.id, facet, position))
+            position += 1
+        return wanted
+
+
+def sync(store, library: Library, now_iso: str, force: bool = False) -> bool:
+    """Bring the cards in line with the bank and decks; a no-op when no file changed."""
+    signature = library.signature()
+    if not force and store.get_meta("sync_signature") == signature:
+        return False
+    store.sync_cards(library.wanted_cards(store.mappings()), now_iso)
+    store.set_meta("sync_signature", signature)
+    return True

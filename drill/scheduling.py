@@ -1,0 +1,219 @@
+"""FSRS through py-fsrs, and the order cards come in: pure functions of rows and `now`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from fsrs import Card, Rating, Scheduler, State
+
+from drill.home import iso, parse_iso
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+STATE_NAMES = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
+STATE_BY_NAME = {name: state for state, name in STATE_NAMES.items()}
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """A card's FSRS state as stored: what py-fsrs needs, plus our counters."""
+
+    state: str = "new"
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict) -> Memory:
+        return cls(
+            state=row["state"],
+            step=row["step"],
+            stability=row["stability"],
+            difficulty=row["difficulty"],
+            due=parse_iso(row["due"]),
+            last_review=parse_iso(row["last_review"]),
+            reps=row["reps"],
+            lapses=row["lapses"],
+        )
+
+    def to_row(self) -> dict:
+        return {
+            "state": self.state,
+            "step": self.step,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "due": iso(self.due) if self.due else None,
+            "last_review": iso(self.last_review) if self.last_review else None,
+            "reps": self.reps,
+            "lapses": self.lapses,
+        }
+
+    def to_fsrs(self, now: datetime) -> Card:
+        if self.state == "new":
+            return Card(card_id=1, due=now.astimezone(UTC))
+        return Card(
+            card_id=1,
+            state=STATE_BY_NAME[self.state],
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
+
+
+def make_scheduler(
+    parameters: Sequence[float] | None = None,
+    desired_retention: float = 0.9,
+    fuzz: bool = True,
+) -> Scheduler:
+    kwargs = {"desired_retention": desired_retention, "enable_fuzzing": fuzz}
+    if parameters:
+        kwargs["parameters"] = tuple(parameters)
+    return Scheduler(**kwargs)
+
+
+def review(memory: Memory, rating: int, now: datetime, scheduler: Scheduler) -> Memory:
+    """The card's memory after a review at `now` (any zone; py-fsrs gets UTC)."""
+    moment = now.astimezone(UTC)
+    card, _ = scheduler.review_card(memory.to_fsrs(moment), Rating(rating), moment)
+    lapse = rating == 1 and memory.state == "review"
+    return Memory(
+        state=STATE_NAMES[card.state],
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+        reps=memory.reps + 1,
+        lapses=memory.lapses + (1 if lapse else 0),
+    )
+
+
+def preview(memory: Memory, now: datetime, scheduler: Scheduler) -> dict[int, timedelta]:
+    """The interval each grade would give, without fuzz, as Anki shows on its buttons."""
+    plain = replace_scheduler(scheduler, fuzz=False)
+    return {r: review(memory, r, now, plain).due - now.astimezone(UTC) for r in RATINGS}
+
+
+def replace_scheduler(scheduler: Scheduler, fuzz: bool) -> Scheduler:
+    return Scheduler(
+        parameters=scheduler.parameters,
+        desired_retention=scheduler.desired_retention,
+        learning_steps=scheduler.learning_steps,
+        relearning_steps=scheduler.relearning_steps,
+        maximum_interval=scheduler.maximum_interval,
+        enable_fuzzing=fuzz,
+    )
+
+
+def retrievability(memory: Memory, at: datetime, scheduler: Scheduler) -> float:
+    """Predicted probability of recall at `at`; 0 for a card never reviewed."""
+    if memory.state == "new" or memory.stability is None:
+        return 0.0
+    return scheduler.get_card_retrievability(memory.to_fsrs(at), at.astimezone(UTC))
+
+
+def format_interval(delta: timedelta) -> str:
+    seconds = max(0, delta.total_seconds())
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
+    return f"{days / 365:.1f}y".replace(".0y", "y")
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueCard:
+    """What the queue needs to know of a card."""
+
+    id: int
+    kind: str
+    group: str  # siblings share a group: a question's cards, a story's facets
+    memory: Memory
+    position: int = 0
+
+
+def sibling_group(kind: str, ref: str) -> str:
+    return f"story:{ref}" if kind == "story" else f"question:{ref}"
+
+
+def overdue_ratio(card: QueueCard, now: datetime) -> float:
+    memory = card.memory
+    assert memory.due is not None
+    interval = (memory.due - memory.last_review) if memory.last_review else timedelta(0)
+    late = (now - memory.due).total_seconds()
+    return late / max(interval.total_seconds(), 60.0)
+
+
+def build_queue(
+    cards: Iterable[QueueCard],
+    now: datetime,
+    reviewed_today: dict[str, set[int]],
+    new_allowed: int,
+    bury_siblings: bool = True,
+    learn_ahead: bool = True,
+    stories_first: bool = False,
+) -> list[QueueCard]:
+    """Due cards, most overdue relative to their interval first, then new ones.
+
+    `reviewed_today` maps a sibling group to the card ids reviewed in it today: the other
+    cards of that group are buried until tomorrow. At most one card per group is queued.
+    """
+    now = now.astimezone(UTC)
+    due: list[QueueCard] = []
+    ahead: list[QueueCard] = []
+    new: list[QueueCard] = []
+    for card in cards:
+        seen = reviewed_today.get(card.group)
+        if bury_siblings and seen and card.id not in seen:
+            continue
+        if card.memory.state == "new":
+            new.append(card)
+        elif card.memory.due and card.memory.due <= now:
+            due.append(card)
+        elif learn_ahead and card.memory.state != "review" and card.memory.due <= now + LEARN_AHEAD:
+            ahead.append(card)
+    due.sort(key=lambda c: (-overdue_ratio(c, now), c.id))
+    new.sort(key=lambda c: (c.position, c.id))
+    taken: set[str] = set()
+
+    def one_per_group(cards: list[QueueCard]) -> list[QueueCard]:
+        kept = []
+        for card in cards:
+            if not bury_siblings or card.group not in taken:
+                taken.add(card.group)
+                kept.append(card)
+        return kept
+
+    due = one_per_group(due)
+    queue = due + _interleave(one_per_group(new), stories_first)[: max(0, new_allowed)]
+    if not queue:
+        ahead.sort(key=lambda c: c.memory.due)
+        queue = ahead[:1]
+    return queue
+
+
+def _interleave(cards: list[QueueCard], stories_first: bool) -> list[QueueCard]:
+    """Alternate questions and story facets so a session mixes both kinds."""
+    questions = [c for c in cards if c.kind != "story"]
+    stories = [c for c in cards if c.kind == "story"]
+    first, second = (stories, questions) if stories_first else (questions, stories)
+    out: list[QueueCard] = []
+    for index in range(max(len(questions), len(stories))):
+        out += first[index : index + 1] + second[index : index + 1]
+    return out

@@ -1,0 +1,275 @@
+"""A drill session as a state machine: next card, reveal, grade, undo, skip. No terminal here."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from drill import grading, scheduling
+from drill.bank import FACET_LABELS, Story
+from drill.decks import Question
+from drill.home import Clock, Config, iso, parse_iso
+from drill.library import Library, sync
+from drill.scheduling import Memory, QueueCard, sibling_group
+from drill.stats import streak_days
+
+DAILY_KINDS = ("question", "story")
+
+
+@dataclass
+class Prompt:
+    """A card on screen, with what the terminal needs to ask it."""
+
+    card: dict
+    kind: str
+    question: Question | None = None
+    wording: str = ""
+    story: Story | None = None  # the story a `story` card asks about
+    facet: str = ""
+    candidates: list[Story] = field(default_factory=list)
+    mapped: set[str] = field(default_factory=set)
+    shown_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def facet_label(self) -> str:
+        return FACET_LABELS.get(self.facet, self.facet)
+
+
+@dataclass
+class Answer:
+    story: str | None = None  # the story picked, for question and pick cards
+    decision: str = ""
+    alternatives: str = ""
+    metric: str = ""
+    recall: str = ""  # what was typed for a story card
+    latency_ms: int | None = None
+
+    @property
+    def typed(self) -> str:
+        return "\n".join(
+            t for t in (self.decision, self.alternatives, self.metric, self.recall) if t
+        )
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+@dataclass
+class Reveal:
+    right_story: bool
+    reference: Story | None  # the story to show: the one picked if right, else a mapped one
+    matched: list[str]
+    missed: list[str]
+    suggested: int
+    intervals: dict[int, str]
+
+
+@dataclass
+class Summary:
+    reviewed: int
+    again: int
+    seconds: float
+    next_due: datetime | None
+    streak: int
+
+
+class Session:
+    def __init__(
+        self,
+        store,
+        library: Library,
+        clock: Callable[[], Clock],
+        mode: str = "daily",
+        kinds: tuple[str, ...] = DAILY_KINDS,
+        max_cards: int = 20,
+        max_minutes: float = 10,
+        fuzz: bool = True,
+    ):
+        self.store = store
+        self.library = library
+        self.clock = clock
+        self.mode = mode
+        self.kinds = kinds
+        self.max_cards = max_cards
+        self.max_minutes = max_minutes
+        self.started = time.monotonic()
+        self.history: list[tuple[int, int, int]] = []  # (review id, card id, rating)
+        self.scheduler = scheduling.make_scheduler(
+            store.parameters(), self.config.desired_retention, fuzz=fuzz
+        )
+        self.queue_size = 0
+        sync(store, library, iso(clock().utc))
+
+    @property
+    def config(self) -> Config:
+        return self.library.config
+
+    # --- the queue ----------------------------------------------------------------------------
+
+    def today(self, clock: Clock | None = None) -> str:
+        clock = clock or self.clock()
+        return clock.day(clock.now, self.config.day_starts_at).isoformat()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def done(self) -> int:
+        return len(self.history)
+
+    def out_of_budget(self) -> bool:
+        return self.done >= self.max_cards or self.elapsed() >= self.max_minutes * 60
+
+    def queue(self) -> list[QueueCard]:
+        clock = self.clock()
+        now = clock.utc
+        day = self.today(clock)
+        reviewed = {
+            sibling_group(kind, ref): ids
+            for (kind, ref), ids in self.store.reviewed_today(day).items()
+        }
+        introduced = self.store.new_introduced(day)
+        new_allowed = max(0, self.config.new_per_day - sum(introduced.values()))
+        rows = self.store.queue_rows(
+            self.kinds,
+            iso(now),
+            iso(now + scheduling.LEARN_AHEAD),
+            new_limit=new_allowed * 6 + 6,
+        )
+        cards = [
+            QueueCard(
+                r["id"],
+                r["kind"],
+                sibling_group(r["kind"], r["ref"]),
+                Memory.from_row(r),
+                r["position"] or 0,
+            )
+            for r in rows
+        ]
+        stories_first = introduced.get("story", 0) < sum(
+            n for kind, n in introduced.items() if kind != "story"
+        )
+        return scheduling.build_queue(
+            cards, now, reviewed, new_allowed, bury_siblings=True, stories_first=stories_first
+        )
+
+    def next_card(self) -> Prompt | None:
+        if self.out_of_budget():
+            return None
+        queue = self.queue()
+        self.queue_size = min(self.max_cards, self.done + len(queue))
+        for item in queue:
+            prompt = self.prompt_for(self.store.card(item.id))
+            if prompt is not None:
+                return prompt
+        return None
+
+    def prompt_for(self, card: dict) -> Prompt | None:
+        library = self.library
+        if card["kind"] == "story":
+            story = library.stories.get(card["ref"])
+            if story is None:
+                return None
+            return Prompt(card, "story", story=story, facet=card["facet"])
+        question = library.questions.get(card["ref"])
+        if question is None:
+            return None
+        mapped = self.store.mappings().get(question.id, set()) & library.stories.keys()
+        return Prompt(
+            card,
+            card["kind"],
+            question=question,
+            wording=question.wording(card["reps"]),
+            candidates=grading.rank_stories(question, library.stories.values()),
+            mapped=mapped,
+        )
+
+    # --- answering ----------------------------------------------------------------------------
+
+    def reveal(self, prompt: Prompt, answer: Answer) -> Reveal:
+        from drill.coach import metric_match
+
+        stories = self.library.stories
+        if prompt.kind == "story":
+            reference = prompt.story
+            right = True
+        else:
+            picked = stories.get(answer.story) if answer.story else None
+            right = picked is not None and (not prompt.mapped or picked.id in prompt.mapped)
+            if right:
+                reference = picked
+            else:
+                reference = stories.get(sorted(prompt.mapped)[0]) if prompt.mapped else None
+        matched: list[str] = []
+        missed: list[str] = []
+        metric = reference.section_text("metric") if reference else ""
+        if right and metric and (prompt.kind == "question" or prompt.facet == "outcome"):
+            matched, missed = metric_match(metric, answer.typed)
+        suggested = grading.suggest_grade(right, matched + missed, missed)
+        clock = self.clock()
+        intervals = {
+            rating: scheduling.format_interval(delta)
+            for rating, delta in scheduling.preview(
+                Memory.from_row(prompt.card), clock.utc, self.scheduler
+            ).items()
+        }
+        return Reveal(right, reference, matched, missed, suggested, intervals)
+
+    def keep_mapping(self, question: Question, story: Story) -> None:
+        """Remember a pick on an unmapped question as its story."""
+        self.store.map_story(question.id, story.id, iso(self.clock().utc))
+
+    def grade(self, prompt: Prompt, answer: Answer, rating: int) -> int:
+        """Schedule the card and commit the review before anything else happens."""
+        clock = self.clock()
+        memory = Memory.from_row(prompt.card)
+        after = scheduling.review(memory, rating, clock.utc, self.scheduler)
+        review_id = self.store.record_review(
+            prompt.card["id"],
+            after.to_row(),
+            {
+                "at": iso(clock.utc),
+                "day": self.today(clock),
+                "rating": rating,
+                "mode": self.mode,
+                "duration_ms": int((time.monotonic() - prompt.shown_at) * 1000),
+                "latency_ms": answer.latency_ms,
+                "story": answer.story,
+                "answer": answer.to_dict() or None,
+            },
+            expect_before=prompt.card,
+        )
+        self.history.append((review_id, prompt.card["id"], rating))
+        return review_id
+
+    def undo(self) -> dict | None:
+        """Take back this session's last grade; the card comes back as it was."""
+        if not self.history:
+            return None
+        review_id, _, _ = self.history.pop()
+        return self.store.undo_last(review_id)
+
+    def skip(self, prompt: Prompt) -> None:
+        """Bury the card until the next study day."""
+        self.store.bury(
+            prompt.card["id"], iso(self.clock().next_day_start(self.config.day_starts_at))
+        )
+
+    def reload(self) -> None:
+        """Re-read the bank and decks (after an edit) and re-sync the cards."""
+        self.library = Library(self.library.home, self.library.config, self.library.extra_decks)
+        sync(self.store, self.library, iso(self.clock().utc))
+
+    def summary(self) -> Summary:
+        clock = self.clock()
+        return Summary(
+            reviewed=len(self.history),
+            again=sum(1 for _, _, r in self.history if r == 1),
+            seconds=self.elapsed(),
+            next_due=parse_iso(self.store.next_due(self.kinds, iso(clock.utc))),
+            streak=streak_days(
+                self.store.study_days(), clock.day(clock.now, self.config.day_starts_at)
+            ),
+        )

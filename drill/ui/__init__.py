@@ -1,0 +1,1 @@
+"""The only package that imports prompt-toolkit: prompts, completion, toolbar, keys."""

@@ -1,0 +1,107 @@
+"""A small wrapper over prompt-toolkit: print, ask a line, ask a key, all with one toolbar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from prompt_toolkit import PromptSession, print_formatted_text
+from prompt_toolkit.completion import Completer, Completion, FuzzyCompleter
+from prompt_toolkit.formatted_text import HTML, FormattedText
+from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.styles import Style
+
+STYLE = Style.from_dict(
+    {
+        "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
+        "question": "bold",
+        "dim": "#888888",
+        "ok": "#5fd75f bold",
+        "miss": "#ff5f5f bold",
+        "key": "bold #5fafff",
+        "heading": "bold underline",
+        "warn": "#ffaf00",
+    }
+)
+
+
+class Quit(Exception):
+    """The user asked to leave (q, Ctrl-C or Ctrl-D)."""
+
+
+class StoryCompleter(Completer):
+    """Story ids with their summaries, in the order given (best tag overlap first)."""
+
+    def __init__(self, stories: Iterable):
+        self.stories = list(stories)
+
+    def get_completions(self, document, complete_event):
+        for story in self.stories:
+            yield Completion(story.id, start_position=-len(document.text), display_meta=story.label)
+
+
+class Terminal:
+    def __init__(self, input=None, output=None, toolbar: Callable[[], str] | None = None):
+        self.session: PromptSession = PromptSession(input=input, output=output)
+        self.output = self.session.output
+        self.toolbar = toolbar
+        self.refresh: float = 0.5
+
+    def say(self, text: str | HTML | FormattedText = "") -> None:
+        print_formatted_text(text, output=self.output, style=STYLE)
+
+    def _toolbar(self):
+        return self.toolbar() if self.toolbar else None
+
+    def ask(
+        self,
+        message: str | HTML,
+        completer: Completer | None = None,
+        default: str = "",
+        multiline: bool = False,
+        key_bindings: KeyBindings | None = None,
+    ) -> str:
+        """A line of input; Ctrl-C and Ctrl-D mean quit."""
+        try:
+            return self.session.prompt(
+                message,
+                completer=FuzzyCompleter(completer) if completer else None,
+                complete_while_typing=completer is not None,
+                default=default,
+                multiline=multiline,
+                bottom_toolbar=self._toolbar if self.toolbar else None,
+                refresh_interval=self.refresh,
+                style=STYLE,
+                key_bindings=key_bindings,
+            )
+        except (KeyboardInterrupt, EOFError):
+            raise Quit from None
+
+    def key(self, message: str | HTML, keys: Iterable[str]) -> str:
+        """One key press among `keys` ("enter" for Enter); q, Ctrl-C and Ctrl-D quit."""
+        bindings = KeyBindings()
+
+        def bind(key: str, result: str) -> None:
+            @bindings.add(key, eager=True)
+            def _(event) -> None:
+                event.app.exit(result=result)
+
+        for key in keys:
+            bind("c-m" if key == "enter" else key, key)
+        for key in ("c-c", "c-d"):
+            bind(key, "q")
+        bind("<any>", "")
+        while True:
+            result = self.session.prompt(
+                message,
+                key_bindings=bindings,
+                bottom_toolbar=self._toolbar if self.toolbar else None,
+                refresh_interval=self.refresh,
+                style=STYLE,
+                completer=None,
+                multiline=False,
+                default="",
+            )
+            if result == "q":
+                raise Quit
+            if result:
+                return result

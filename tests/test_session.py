@@ -1,0 +1,214 @@
+from datetime import timedelta
+
+import pytest
+
+from drill.home import clock_from_env, iso
+from drill.library import Library, sync
+from drill.session import Answer, Session
+from drill.store import Store
+
+
+def make_session(home, **kwargs):
+    store = Store(home.db_path)
+    library = Library(home, home.config())
+    return Session(store, library, clock_from_env, fuzz=False, **kwargs)
+
+
+def test_sync_is_idempotent_and_keyed_by_stable_ids(bank_home):
+    session = make_session(bank_home)
+    store = session.store
+    first = {(c["kind"], c["ref"], c["facet"]): c["id"] for c in store.cards()}
+    assert ("story", "invoices", "decision") in first
+    assert (
+        "question",
+        "core/" + next(iter(session.library.decks["core"].questions)).local_id,
+        "",
+    ) in first
+    assert not any(k[0] == "story" and k[1].startswith("ex") for k in first)  # examples dropped out
+    assert sync(store, Library(bank_home, bank_home.config()), "2026", force=True)
+    again = {(c["kind"], c["ref"], c["facet"]): c["id"] for c in store.cards()}
+    assert again == first
+
+
+def test_grade_commits_review_and_card_then_undo_restores_exactly(bank_home):
+    session = make_session(bank_home)
+    prompt = session.next_card()
+    before = dict(prompt.card)
+    session.grade(prompt, Answer(), 3)
+    store = session.store
+    assert store.scalar("select count(*) from reviews") == 1
+    after = store.card(prompt.card["id"])
+    assert after["reps"] == 1 and after["state"] == "learning" and after["stability"] > 0
+    session.undo()
+    assert store.card(prompt.card["id"]) == before
+    assert store.scalar("select count(*) from reviews") == 0
+
+
+def test_siblings_are_buried_for_the_day(bank_home):
+    session = make_session(bank_home, max_cards=50)
+    seen_story_cards: dict[str, list[str]] = {}
+    while (prompt := session.next_card()) is not None:
+        if prompt.kind == "story":
+            seen_story_cards.setdefault(prompt.story.id, []).append(prompt.facet)
+        session.grade(prompt, Answer(), 4)
+    # one facet per story today, even though each story has five facet cards
+    assert all(len(set(facets)) == 1 for facets in seen_story_cards.values())
+    assert session.done == 10  # new_per_day
+
+
+def test_new_per_day_holds_across_sessions_and_day_boundary(bank_home, monkeypatch):
+    first = make_session(bank_home, max_cards=4)
+    while (p := first.next_card()) is not None:
+        first.grade(p, Answer(), 4)
+    assert first.done == 4
+    second = make_session(bank_home, max_cards=50)
+    while (p := second.next_card()) is not None:
+        second.grade(p, Answer(), 4)
+    assert second.done == 6
+    # 03:59 local next day is still the same study day (day starts at 04:00)
+    monkeypatch.setenv("DRILL_NOW", "2026-12-02T03:59:00+01:00")
+    assert make_session(bank_home).next_card() is None
+    monkeypatch.setenv("DRILL_NOW", "2026-12-02T04:01:00+01:00")
+    assert make_session(bank_home).next_card() is not None
+
+
+def test_skip_buries_until_next_study_day(bank_home, monkeypatch):
+    session = make_session(bank_home)
+    prompt = session.next_card()
+    session.skip(prompt)
+    assert session.next_card().card["id"] != prompt.card["id"]
+    assert session.store.card(prompt.card["id"])["buried_until"] == iso(
+        clock_from_env().next_day_start(4)
+    )
+
+
+def test_story_file_removed_goes_inactive_with_history_and_comes_back(bank_home):
+    session = make_session(bank_home, max_cards=50)
+    while (p := session.next_card()) is not None:
+        session.grade(p, Answer(), 3)
+    store = session.store
+    text = (bank_home.stories_dir / "mentor.md").read_text()
+    reviewed = store.scalar(
+        "select count(*) from reviews r join cards c on c.id = r.card_id where c.ref = 'mentor'"
+    )
+    assert reviewed >= 1
+    (bank_home.stories_dir / "mentor.md").unlink()
+    sync(store, Library(bank_home, bank_home.config()), "x")
+    assert store.scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 0
+    (bank_home.stories_dir / "mentor.md").write_text(text)
+    sync(store, Library(bank_home, bank_home.config()), "x")
+    assert store.scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 5
+    assert reviewed == store.scalar(
+        "select count(*) from reviews r join cards c on c.id = r.card_id where c.ref = 'mentor'"
+    )
+
+
+def test_broken_story_keeps_its_cards_inactive_and_others_still_drill(bank_home):
+    session = make_session(bank_home)
+    (bank_home.stories_dir / "mentor.md").write_text("+++\nlevel = \n+++\n")
+    library = Library(bank_home, bank_home.config())
+    sync(session.store, library, "x")
+    assert "mentor" in library.bank.broken
+    assert session.store.scalar("select count(*) from cards where ref = 'mentor'") == 5
+    assert (
+        session.store.scalar("select count(*) from cards where ref = 'invoices' and active = 1")
+        == 5
+    )
+
+
+def question_prompt(session):
+    while (prompt := session.next_card()) is not None:
+        if prompt.kind == "question":
+            return prompt
+        session.grade(prompt, Answer(), 3)
+    raise AssertionError("no question card")
+
+
+def test_suggested_grade_from_story_and_metric_numbers(bank_home):
+    session = make_session(bank_home)
+    prompt = question_prompt(session)
+    session.keep_mapping(prompt.question, session.library.stories["invoices"])
+    prompt.mapped = {"invoices"}
+    wrong = session.reveal(prompt, Answer(story="mentor"))
+    assert not wrong.right_story and wrong.suggested == 1
+    hard = session.reveal(prompt, Answer(story="invoices", metric="about 40 minutes"))
+    assert hard.right_story and hard.suggested == 2 and "9 hours" in " ".join(hard.missed)
+    good = session.reveal(
+        prompt, Answer(story="invoices", metric="9 hours to 40 minutes, 2.1% to 0.2%")
+    )
+    assert good.suggested == 3 and not good.missed
+    assert set(good.intervals) == {1, 2, 3, 4}
+
+
+def test_unmapped_pick_counts_as_right_and_mapping_creates_pick_card(bank_home):
+    session = make_session(bank_home)
+    prompt = question_prompt(session)
+    assert not prompt.mapped
+    assert session.reveal(prompt, Answer(story="mentor")).right_story
+    session.keep_mapping(prompt.question, session.library.stories["mentor"])
+    sync(session.store, session.library, "x")
+    picks = session.store.cards(["pick"])
+    assert [c["ref"] for c in picks] == [prompt.question.id]
+
+
+def test_candidates_ranked_by_tag_overlap(bank_home):
+    session = make_session(bank_home, max_cards=100)
+    library = session.library
+    mentoring = next(q for q in library.questions.values() if "mentoring" in q.categories)
+    card = session.store.one(
+        "select * from cards where kind = 'question' and ref = ?", [mentoring.id]
+    )
+    prompt = session.prompt_for(card)
+    assert prompt.candidates[0].id == "mentor"
+
+
+def test_rename_keeps_history(bank_home):
+    session = make_session(bank_home, max_cards=50)
+    while (p := session.next_card()) is not None:
+        session.grade(p, Answer(story="invoices"), 3)
+    store = session.store
+    count = store.scalar(
+        "select count(*) from reviews r join cards c on c.id = r.card_id where c.ref = 'invoices'"
+    )
+    store.rename_story("invoices", "billing")
+    (bank_home.stories_dir / "invoices.md").rename(bank_home.stories_dir / "billing.md")
+    sync(store, Library(bank_home, bank_home.config()), "x")
+    assert store.scalar("select count(*) from cards where ref = 'invoices'") == 0
+    assert count == store.scalar(
+        "select count(*) from reviews r join cards c on c.id = r.card_id "
+        "where c.ref = 'billing' and c.active = 1"
+    )
+
+
+def test_budget_in_cards_and_minutes(bank_home, monkeypatch):
+    session = make_session(bank_home, max_cards=2)
+    for _ in range(2):
+        session.grade(session.next_card(), Answer(), 3)
+    assert session.next_card() is None
+    timed = make_session(bank_home, max_minutes=1)
+    timed.started -= 61
+    assert timed.next_card() is None
+
+
+def test_due_cards_come_back_on_a_later_day(bank_home, monkeypatch):
+    session = make_session(bank_home, max_cards=50)
+    while (p := session.next_card()) is not None:
+        session.grade(p, Answer(), 3)
+    due = session.store.all("select due from cards where reps > 0")
+    latest = max(d["due"] for d in due)
+    later = clock_from_env().now + timedelta(days=30)
+    assert iso(later) > latest
+    monkeypatch.setenv("DRILL_NOW", later.isoformat())
+    again = make_session(bank_home, max_cards=50)
+    first = again.next_card()
+    assert first is not None and first.card["reps"] >= 1
+
+
+@pytest.mark.parametrize("rating", [1, 2, 3, 4])
+def test_grades_store_mode_duration_and_answer(bank_home, rating):
+    session = make_session(bank_home)
+    prompt = session.next_card()
+    session.grade(prompt, Answer(recall="typed text"), rating)
+    row = session.store.one("select * from reviews")
+    assert row["rating"] == rating and row["mode"] == "daily" and row["duration_ms"] >= 0
+    assert row["day"] == "2026-12-01" and "typed text" in row["answer"]
