@@ -233,10 +233,14 @@ def undo() -> None:
     click.echo(f"Undid grade {row['rating']} on {card['kind']} card {ref} from {row['at'][:16]}.")
 
 
+from drill.cli_data import doctor, export, import_backup, optimize, stats  # noqa: E402
+from drill.cli_modes import cram, map_command, plan  # noqa: E402
 from drill.cli_story import mapping, story  # noqa: E402
 
-cli.add_command(story)
-cli.add_command(mapping)
+for command in (story, mapping, plan, map_command, cram):
+    cli.add_command(command)
+for command in (stats, optimize, export, import_backup, doctor):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""What is being drilled: the taxonomy, the active decks and the bank, and the card set they imply."""
+"""What is drilled: the taxonomy, the active decks, the bank, and the card set they imply."""
 
 from __future__ import annotations
 

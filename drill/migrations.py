@@ -127,7 +127,8 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
     version = schema_version(conn)
     if version > LATEST:
         raise DrillError(
-            f"{path}: made by a newer drill (schema {version}, this one knows {LATEST}); upgrade drill"
+            f"{path}: made by a newer drill (schema {version}, this one knows {LATEST}); "
+            "upgrade drill"
         )
     if version == LATEST:
         return 0

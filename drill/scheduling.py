@@ -168,11 +168,13 @@ def build_queue(
     bury_siblings: bool = True,
     learn_ahead: bool = True,
     stories_first: bool = False,
+    at_risk: Sequence[QueueCard] = (),
 ) -> list[QueueCard]:
     """Due cards, most overdue relative to their interval first, then new ones.
 
     `reviewed_today` maps a sibling group to the card ids reviewed in it today: the other
     cards of that group are buried until tomorrow. At most one card per group is queued.
+    `at_risk` (cards an interview makes urgent, most at risk first) go between due and new.
     """
     now = now.astimezone(UTC)
     due: list[QueueCard] = []
@@ -201,6 +203,7 @@ def build_queue(
         return kept
 
     due = one_per_group(due)
+    due += one_per_group([c for c in at_risk if not (bury_siblings and c.group in reviewed_today)])
     queue = due + _interleave(one_per_group(new), stories_first)[: max(0, new_allowed)]
     if not queue:
         ahead.sort(key=lambda c: c.memory.due)

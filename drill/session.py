@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from drill import grading, scheduling
 from drill.bank import FACET_LABELS, Story
@@ -86,6 +86,7 @@ class Session:
         max_cards: int = 20,
         max_minutes: float = 10,
         fuzz: bool = True,
+        timer: Callable[[], float] = time.monotonic,
     ):
         self.store = store
         self.library = library
@@ -94,13 +95,20 @@ class Session:
         self.kinds = kinds
         self.max_cards = max_cards
         self.max_minutes = max_minutes
-        self.started = time.monotonic()
+        self.timer = timer
+        self.started = timer()
         self.history: list[tuple[int, int, int]] = []  # (review id, card id, rating)
         self.scheduler = scheduling.make_scheduler(
             store.parameters(), self.config.desired_retention, fuzz=fuzz
         )
         self.queue_size = 0
+        self.reschedule = True
         sync(store, library, iso(clock().utc))
+        now = clock().utc
+        self.interviews = [
+            at for at in (parse_iso(p["at"]) for p in store.plans()) if at and at > now
+        ]
+        self.at_risk = self._at_risk(now) if self.interviews else []
 
     @property
     def config(self) -> Config:
@@ -113,7 +121,20 @@ class Session:
         return clock.day(clock.now, self.config.day_starts_at).isoformat()
 
     def elapsed(self) -> float:
-        return time.monotonic() - self.started
+        return self.timer() - self.started
+
+    def _at_risk(self, now: datetime) -> list[int]:
+        """Cards whose predicted recall at the next interview is under the desired retention."""
+        at = self.interviews[0]
+        target = self.config.desired_retention
+        scored = []
+        for row in self.store.cards(self.kinds):
+            if row["state"] == "new":
+                continue
+            recall = scheduling.retrievability(Memory.from_row(row), at, self.scheduler)
+            if recall < target:
+                scored.append((recall, row["id"]))
+        return [card_id for _, card_id in sorted(scored)]
 
     @property
     def done(self) -> int:
@@ -151,8 +172,29 @@ class Session:
         stories_first = introduced.get("story", 0) < sum(
             n for kind, n in introduced.items() if kind != "story"
         )
+        reviewed_ids = set().union(*reviewed.values()) if reviewed else set()
+        risky = [i for i in self.at_risk if i not in reviewed_ids]
+        at_risk = []
+        if risky:
+            due_ids = {c.id for c in cards}
+            for row in self.store.cards_by_id(i for i in risky[:200] if i not in due_ids):
+                at_risk.append(
+                    QueueCard(
+                        row["id"],
+                        row["kind"],
+                        sibling_group(row["kind"], row["ref"]),
+                        Memory.from_row(row),
+                        row["position"] or 0,
+                    )
+                )
         return scheduling.build_queue(
-            cards, now, reviewed, new_allowed, bury_siblings=True, stories_first=stories_first
+            cards,
+            now,
+            reviewed,
+            new_allowed,
+            bury_siblings=True,
+            stories_first=stories_first,
+            at_risk=at_risk,
         )
 
     def next_card(self) -> Prompt | None:
@@ -163,6 +205,7 @@ class Session:
         for item in queue:
             prompt = self.prompt_for(self.store.card(item.id))
             if prompt is not None:
+                prompt.shown_at = self.timer()
                 return prompt
         return None
 
@@ -226,18 +269,21 @@ class Session:
         clock = self.clock()
         memory = Memory.from_row(prompt.card)
         after = scheduling.review(memory, rating, clock.utc, self.scheduler)
+        pre_interview = any(at - timedelta(hours=48) <= clock.utc < at for at in self.interviews)
         review_id = self.store.record_review(
             prompt.card["id"],
-            after.to_row(),
+            after.to_row() if self.reschedule else {},
             {
                 "at": iso(clock.utc),
                 "day": self.today(clock),
                 "rating": rating,
                 "mode": self.mode,
-                "duration_ms": int((time.monotonic() - prompt.shown_at) * 1000),
+                "duration_ms": int((self.timer() - prompt.shown_at) * 1000),
                 "latency_ms": answer.latency_ms,
                 "story": answer.story,
                 "answer": answer.to_dict() or None,
+                "pre_interview": pre_interview,
+                "rescheduled": self.reschedule,
             },
             expect_before=prompt.card,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from drill.home import Clock, Config, iso, parse_iso
@@ -78,3 +79,241 @@ def card_rows(store, clock: Clock, kind: str | None, include_inactive: bool = Fa
             }
         )
     return out
+
+
+# --- progress and data: `drill stats` ---------------------------------------------------------
+
+MATURE_DAYS = 21  # as Anki: a card is mature once its interval reaches three weeks
+
+
+def window(today: date, days: int) -> tuple[date, date]:
+    """The study days a `--days N` window covers, today included."""
+    return today - timedelta(days=days - 1), today
+
+
+def reviews_per_day(rows: list[dict], start: date, end: date) -> dict[date, int]:
+    """Reviews on each study day of [start, end], zeros included."""
+    counts = {start + timedelta(days=i): 0 for i in range((end - start).days + 1)}
+    for row in rows:
+        day = date.fromisoformat(row["day"])
+        if day in counts:
+            counts[day] += 1
+    return counts
+
+
+def scheduled_interval_days(row: dict) -> float | None:
+    """The interval the card had when it was reviewed (its due minus its last review)."""
+    due, last = parse_iso(row.get("before_due")), parse_iso(row.get("before_last_review"))
+    if due is None or last is None:
+        return row.get("before_stability")
+    return (due - last).total_seconds() / 86400
+
+
+def true_retention(rows: list[dict]) -> dict[str, dict]:
+    """Share of reviews of cards in the review state not rated Again, young and mature apart.
+
+    Mature: the card's scheduled interval at the time of the review was 21 days or more.
+    Cram reviews are left out: they come early, which would flatter the figure.
+    """
+    out = {"young": {"reviews": 0, "passed": 0}, "mature": {"reviews": 0, "passed": 0}}
+    for row in rows:
+        if row["before_state"] != "review" or row["mode"] == "cram":
+            continue
+        interval = scheduled_interval_days(row)
+        bucket = out["mature" if interval is not None and interval >= MATURE_DAYS else "young"]
+        bucket["reviews"] += 1
+        bucket["passed"] += row["rating"] > 1
+    for bucket in out.values():
+        n = bucket["reviews"]
+        bucket["retention"] = round(bucket["passed"] / n, 4) if n else None
+    return out
+
+
+def due_forecast(due_rows: list[dict], clock: Clock, day_starts_at: int, days: int = 14) -> list:
+    """Cards due on each of the next `days` study days; today includes everything overdue."""
+    today = clock.day(clock.now, day_starts_at)
+    counts = [0] * days
+    for row in due_rows:
+        offset = (clock.day(parse_iso(row["due"]), day_starts_at) - today).days
+        if offset < days:
+            counts[max(0, offset)] += 1
+    return [{"day": (today + timedelta(days=i)).isoformat(), "due": counts[i]} for i in range(days)]
+
+
+def weakest(
+    story_cards: list[dict],
+    recall: dict[int, float],
+    titles: dict[str, str],
+    limit: int = 5,
+) -> dict:
+    """Stories (mean over their studied facets) and facets with the lowest recall now.
+
+    Facets never reviewed have no prediction; they are counted, not ranked.
+    """
+    studied = [c for c in story_cards if c["id"] in recall]
+    facets = sorted(studied, key=lambda c: (recall[c["id"]], c["ref"], c["facet"]))
+    by_story: dict[str, list[float]] = {}
+    for card in studied:
+        by_story.setdefault(card["ref"], []).append(recall[card["id"]])
+    stories = sorted(
+        (
+            {
+                "story": ref,
+                "title": titles.get(ref, ref),
+                "recall": round(sum(values) / len(values), 4),
+                "facets": len(values),
+            }
+            for ref, values in by_story.items()
+        ),
+        key=lambda s: (s["recall"], s["story"]),
+    )
+    return {
+        "stories": stories[:limit],
+        "facets": [
+            {
+                "card_id": c["id"],
+                "story": c["ref"],
+                "facet": c["facet"],
+                "recall": round(recall[c["id"]], 4),
+            }
+            for c in facets[:limit]
+        ],
+        "unstudied_facets": len(story_cards) - len(studied),
+    }
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def latency_trend(rows: list[dict]) -> list[dict]:
+    """Pick sprints by week (Monday of the study day): picks, median latency, share right."""
+    weeks: dict[date, list[dict]] = {}
+    for row in rows:
+        if row["mode"] == "map" and row["latency_ms"] is not None:
+            weeks.setdefault(week_start(date.fromisoformat(row["day"])), []).append(row)
+    out = []
+    for week in sorted(weeks):
+        picks = weeks[week]
+        latencies = sorted(r["latency_ms"] for r in picks)
+        middle = len(latencies) // 2
+        median = (
+            latencies[middle]
+            if len(latencies) % 2
+            else (latencies[middle - 1] + latencies[middle]) / 2
+        )
+        out.append(
+            {
+                "week": week.isoformat(),
+                "picks": len(picks),
+                "median_ms": round(median),
+                "right": round(sum(r["rating"] > 1 for r in picks) / len(picks), 4),
+            }
+        )
+    return out
+
+
+def plan_deck(company: str, frameworks: dict, available: set[str]) -> str | None:
+    """The deck an interview's company stands for: its framework's deck or a deck of its name."""
+    key = company.strip().lower()
+    framework = frameworks.get(key)
+    if framework is not None and framework.deck:
+        return framework.deck
+    return key if key in available else None
+
+
+def readiness(
+    cards: list[dict],
+    deck_questions: set[str] | None,
+    mappings: dict[str, set[str]],
+    stories_in_play: set[str],
+    recall_at: Callable[[dict], float],
+    desired_retention: float,
+) -> dict:
+    """Mean predicted recall at interview time of the loop's cards; unseen ones count as 0.
+
+    With a deck: its question and pick cards (active or not: the daily drill retires a deck it
+    does not drill, history kept), questions with no card yet as one unseen card each, and the
+    facets of the stories mapped to its questions. Without a deck: every active card.
+    """
+    if deck_questions is None:
+        chosen = [c for c in cards if c["active"]]
+        missing = 0
+    else:
+        question_cards = [
+            c for c in cards if c["kind"] in ("question", "pick") and c["ref"] in deck_questions
+        ]
+        with_card = {c["ref"] for c in question_cards if c["kind"] == "question"}
+        missing = len(deck_questions - with_card)
+        mapped = set().union(*(mappings.get(q, set()) for q in deck_questions)) & stories_in_play
+        chosen = question_cards + [
+            c for c in cards if c["kind"] == "story" and c["active"] and c["ref"] in mapped
+        ]
+    values = [recall_at(c) if c["state"] != "new" else 0.0 for c in chosen] + [0.0] * missing
+    return {
+        "cards": len(values),
+        "unseen": sum(1 for c in chosen if c["state"] == "new") + missing,
+        "at_risk": sum(1 for v in values if v < desired_retention),
+        "recall": round(sum(values) / len(values), 4) if values else None,
+    }
+
+
+def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
+    """Every figure `drill stats` shows, as plain data."""
+    from drill import scheduling
+    from drill.decks import deck_paths
+
+    today = clock.day(clock.now, config.day_starts_at)
+    start, end = window(today, days)
+    log = store.review_log(since_day=start.isoformat())
+    scheduler = scheduling.make_scheduler(store.parameters(), config.desired_retention, fuzz=False)
+
+    def recall_at(card: dict, moment) -> float:
+        return scheduling.retrievability(scheduling.Memory.from_row(card), moment, scheduler)
+
+    all_cards = store.cards(active=None)
+    stories_in_play = set(library.stories)
+    story_cards = [
+        c for c in all_cards if c["kind"] == "story" and c["active"] and c["ref"] in stories_in_play
+    ]
+    now_recall = {c["id"]: recall_at(c, clock.utc) for c in story_cards if c["state"] != "new"}
+    titles = {s.id: s.title for s in library.stories.values()}
+    per_day = reviews_per_day(log, start, end)
+
+    plan = next((p for p in store.plans() if parse_iso(p["at"]) > clock.utc), None)
+    ready = None
+    if plan is not None:
+        at = parse_iso(plan["at"])
+        available = set(deck_paths([library.shipped, library.home.decks_dir]))
+        deck = plan_deck(plan["company"], library.taxonomy.frameworks, available)
+        questions = (
+            {q.id for q in library.all_questions().values() if q.deck == deck} if deck else None
+        )
+        ready = {
+            "company": plan["company"],
+            "at": clock.local(at).isoformat(),
+            "deck": deck,
+            **readiness(
+                all_cards,
+                questions,
+                store.mappings(),
+                stories_in_play,
+                lambda c: recall_at(c, at),
+                config.desired_retention,
+            ),
+        }
+    window_ms = sum(r["duration_ms"] or 0 for r in log)
+    return {
+        "days": days,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "reviews": sum(per_day.values()),
+        "reviews_per_day": [{"day": d.isoformat(), "reviews": n} for d, n in per_day.items()],
+        "retention": true_retention(log),
+        "forecast": due_forecast(store.due_cards(), clock, config.day_starts_at),
+        "weakest": weakest(story_cards, now_recall, titles),
+        "pick_latency": latency_trend(log),
+        "time_spent_ms": {"window": window_ms, "total": store.total_duration_ms()},
+        "streak_days": streak_days(store.study_days(), today),
+        "readiness": ready,
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,6 +91,12 @@ class Store:
             )
 
     # --- cards --------------------------------------------------------------------------------
+
+    def cards_by_id(self, ids: Iterable[int]) -> list[dict]:
+        ids = list(ids)
+        if not ids:
+            return []
+        return self.all(f"select * from cards where id in ({','.join('?' * len(ids))})", ids)
 
     def card(self, card_id: int) -> dict | None:
         return self.one("select * from cards where id = ?", [card_id])
@@ -184,11 +190,12 @@ class Store:
             ):
                 raise StaleCard(card_id)
             snapshot = {k: before[k] for k in (*CARD_FIELDS, "buried_until")}
-            sets = ", ".join(f"{k} = ?" for k in after)
-            self.conn.execute(
-                f"update cards set {sets}, buried_until = null where id = ?",
-                [*after.values(), card_id],
-            )
+            if after:  # an empty `after` logs the review and leaves the schedule alone
+                sets = ", ".join(f"{k} = ?" for k in after)
+                self.conn.execute(
+                    f"update cards set {sets}, buried_until = null where id = ?",
+                    [*after.values(), card_id],
+                )
             cursor = self.conn.execute(
                 "insert into reviews (card_id, at, day, rating, mode, duration_ms, latency_ms, "
                 "story, answer, before, pre_interview, rescheduled) "
@@ -330,6 +337,178 @@ class Store:
 
     def study_days(self) -> list[str]:
         return [r["day"] for r in self.all("select distinct day from reviews order by day")]
+
+    # --- progress and data --------------------------------------------------------------------
+
+    BACKUP_TABLES = {  # table -> the order its rows are written in, so backups are byte-stable
+        "cards": "id",
+        "reviews": "id",
+        "mappings": "question, story",
+        "plans": "id",
+        "params": "id",
+        "rehearsals": "id",
+    }
+
+    @classmethod
+    def open_unmigrated(cls, path: Path | str) -> Store:
+        """Open without migrating, so `drill doctor` can look at a schema as it is."""
+        store = cls.__new__(cls)
+        store.path = Path(path)
+        store.conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
+        store.conn.execute("PRAGMA busy_timeout = 15000")
+        store.conn.execute("PRAGMA foreign_keys = ON")
+        return store
+
+    def migrate(self) -> int:
+        return migrate(self.conn, self.path)
+
+    def schema_version(self) -> int:
+        return schema_version(self.conn)
+
+    def table_names(self) -> set[str]:
+        return {r["name"] for r in self.all("select name from sqlite_master where type = 'table'")}
+
+    def table_info(self, table: str) -> list[dict]:
+        """Columns of a table: name, notnull, dflt_value, pk (PRAGMA table_info)."""
+        return self.all(f"PRAGMA table_info({table})")
+
+    def review_log(self, since_day: str | None = None) -> list[dict]:
+        """Reviews with their card and the card's state before them, oldest first.
+
+        A left join: reviews of cards that no longer exist still count as time spent.
+        """
+        sql = (
+            "select r.id, r.card_id, c.kind, c.ref, c.facet, r.at, r.day, r.rating, r.mode, "
+            "r.duration_ms, r.latency_ms, r.pre_interview, r.rescheduled, "
+            "json_extract(r.before, '$.state') as before_state, "
+            "json_extract(r.before, '$.due') as before_due, "
+            "json_extract(r.before, '$.last_review') as before_last_review, "
+            "json_extract(r.before, '$.stability') as before_stability "
+            "from reviews r left join cards c on c.id = r.card_id"
+        )
+        params: list = []
+        if since_day is not None:
+            sql += " where r.day >= ?"
+            params.append(since_day)
+        return self.all(sql + " order by r.at, r.id", params)
+
+    def total_duration_ms(self) -> int:
+        return self.scalar("select coalesce(sum(duration_ms), 0) from reviews") or 0
+
+    def due_cards(self) -> list[dict]:
+        """Active cards already studied, with when they are due: the forecast's input."""
+        return self.all(
+            "select id, kind, due from cards where active = 1 and state != 'new' "
+            "and due is not null order by due"
+        )
+
+    def optimizer_reviews(self) -> list[dict]:
+        """The review log fsrs-rs learns from: no cram, no pre-interview, no schedule-free ones."""
+        return self.all(
+            "select id, card_id, at, day, rating, json_extract(before, '$.state') as before_state "
+            "from reviews where mode != 'cram' and pre_interview = 0 and rescheduled = 1 "
+            "order by card_id, at, id"
+        )
+
+    def add_parameters(
+        self,
+        parameters: list[float],
+        now_iso: str,
+        source: str,
+        log_loss: float | None,
+        rmse: float | None,
+        reviews: int,
+    ) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "insert into params (parameters, created, source, log_loss, rmse, reviews) "
+                "values (?, ?, ?, ?, ?, ?)",
+                [json.dumps(parameters), now_iso, source, log_loss, rmse, reviews],
+            )
+            return cur.lastrowid
+
+    def parameters_row(self) -> dict | None:
+        return self.one("select * from params order by id desc limit 1")
+
+    def review_count(self) -> int:
+        return self.scalar("select count(*) from reviews")
+
+    def backup_rows(self) -> dict[str, list[dict]]:
+        """Every row of every table a backup holds, in a stable order."""
+        return {
+            table: self.all(f"select * from {table} order by {order}")
+            for table, order in self.BACKUP_TABLES.items()
+        }
+
+    def restore(self, tables: dict[str, list[dict]], write_files: Callable[[], None]) -> None:
+        """Replace the backed-up tables with `tables`, and write the files, in one transaction.
+
+        If writing the files fails, the database is left as it was.
+        """
+        with self.transaction():
+            for table in reversed(list(self.BACKUP_TABLES)):  # reviews before the cards they need
+                self.conn.execute(f"delete from {table}")
+            for table in self.BACKUP_TABLES:
+                for row in tables.get(table, []):
+                    columns = list(row)
+                    self.conn.execute(
+                        f"insert into {table} ({', '.join(columns)}) "
+                        f"values ({', '.join('?' * len(columns))})",
+                        [row[c] for c in columns],
+                    )
+            self.conn.execute("delete from meta where key = 'sync_signature'")
+            write_files()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into drill.db, so copying the file copies everything."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def integrity_check(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
+
+    def foreign_key_check(self) -> list[dict]:
+        return self.all("PRAGMA foreign_key_check")
+
+    def orphan_reviews(self) -> dict[int, int]:
+        """card id -> how many reviews point at it, for cards that no longer exist."""
+        rows = self.all(
+            "select r.card_id, count(*) as n from reviews r left join cards c "
+            "on c.id = r.card_id where c.id is null group by r.card_id order by r.card_id"
+        )
+        return {r["card_id"]: r["n"] for r in rows}
+
+    def card_refs(self) -> list[dict]:
+        """Every card's identity, with how many reviews it has."""
+        return self.all(
+            "select c.id, c.kind, c.ref, c.facet, c.active, c.reps, "
+            "(select count(*) from reviews r where r.card_id = c.id) as reviews "
+            "from cards c order by c.id"
+        )
+
+    def delete_mappings(self, pairs: Iterable[tuple[str, str]]) -> int:
+        with self.transaction():
+            count = 0
+            for question, story in pairs:
+                count += self.conn.execute(
+                    "delete from mappings where question = ? and story = ?", [question, story]
+                ).rowcount
+            self.conn.execute("delete from meta where key = 'sync_signature'")
+            return count
+
+    def restore_lost_cards(self, card_ids: Iterable[int], now_iso: str) -> int:
+        """Give reviews whose card vanished an inactive placeholder card, so no history is lost.
+
+        The placeholder is a `question` card with ref `lost/<id>`; it is never scheduled.
+        """
+        with self.transaction():
+            count = 0
+            for card_id in card_ids:
+                count += self.conn.execute(
+                    "insert or ignore into cards (id, kind, ref, facet, active, state, reps, "
+                    "lapses, created) values (?, 'question', ?, '', 0, 'new', 0, 0, ?)",
+                    [card_id, f"lost/{card_id}", now_iso],
+                ).rowcount
+            return count
 
 
 class StaleCard(DrillError):

@@ -28,7 +28,10 @@ def test_full_story_parses_with_line_numbers():
 
 
 def test_aliases_and_case_insensitive_headings():
-    text = "# T\n\n## PROBLEM I IDENTIFIED\nx\n\n## People I influenced\ny\n\n## What I'd do differently\nz\n"
+    text = (
+        "# T\n\n## PROBLEM I IDENTIFIED\nx\n\n## People I influenced\ny\n\n"
+        "## What I'd do differently\nz\n"
+    )
     story, problems = parse(text)
     assert problems == []
     assert story.section_text("problem") == "x"

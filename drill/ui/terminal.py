@@ -41,10 +41,15 @@ class StoryCompleter(Completer):
 
 class Terminal:
     def __init__(self, input=None, output=None, toolbar: Callable[[], str] | None = None):
-        self.session: PromptSession = PromptSession(input=input, output=output)
-        self.output = self.session.output
+        self.input = input
+        self.output = PromptSession(input=input, output=output).output
         self.toolbar = toolbar
         self.refresh: float = 0.5
+
+    def _session(self) -> PromptSession:
+        # A fresh session per prompt: PromptSession keeps the key bindings and completer of
+        # the previous call when a later call passes None.
+        return PromptSession(input=self.input, output=self.output)
 
     def say(self, text: str | HTML | FormattedText = "") -> None:
         print_formatted_text(text, output=self.output, style=STYLE)
@@ -62,7 +67,7 @@ class Terminal:
     ) -> str:
         """A line of input; Ctrl-C and Ctrl-D mean quit."""
         try:
-            return self.session.prompt(
+            return self._session().prompt(
                 message,
                 completer=FuzzyCompleter(completer) if completer else None,
                 complete_while_typing=completer is not None,
@@ -87,11 +92,11 @@ class Terminal:
 
         for key in keys:
             bind("c-m" if key == "enter" else key, key)
-        for key in ("c-c", "c-d"):
+        for key in ("q", "c-c", "c-d"):
             bind(key, "q")
         bind("<any>", "")
         while True:
-            result = self.session.prompt(
+            result = self._session().prompt(
                 message,
                 key_bindings=bindings,
                 bottom_toolbar=self._toolbar if self.toolbar else None,

@@ -1,0 +1,191 @@
+"""`drill plan`, `drill map`, `drill cram`, `drill rehearse`, `drill history`."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import click
+
+from drill.errors import DrillError
+
+
+def parse_in(value: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([dhm])\s*", value or "")
+    if not match:
+        raise click.BadParameter(
+            f"{value!r}: use a number and d, h or m, e.g. 2d", param_hint="--in"
+        )
+    amount, unit = float(match.group(1)), match.group(2)
+    return timedelta(**{{"d": "days", "h": "hours", "m": "minutes"}[unit]: amount})
+
+
+def parse_when(value: str, clock, what: str):
+    from drill.home import parse_moment
+
+    try:
+        return parse_moment(value, what, clock.now.tzinfo if clock.tz else None)
+    except DrillError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint=what) from None
+
+
+@click.group()
+def plan() -> None:
+    """Interview dates: the daily drill brings forward what would be forgotten by then."""
+
+
+@plan.command("add")
+@click.argument("company")
+@click.argument("when", metavar="DATETIME")
+def plan_add(company: str, when: str) -> None:
+    """Add an interview, e.g. drill plan add amazon "2026-12-03 10:00"."""
+    from drill.cli import App
+    from drill.home import iso
+
+    app = App()
+    clock = app.clock()
+    moment = parse_when(when, clock, "DATETIME")
+    if moment <= clock.now:
+        raise click.BadParameter(f"{when!r} is in the past", param_hint="DATETIME")
+    plan_id = app.store.add_plan(company.strip().lower(), iso(moment), iso(clock.utc))
+    local = clock.local(moment).strftime("%a %d %b %Y %H:%M")
+    click.echo(f"Plan {plan_id}: {company} on {local}.")
+
+
+@plan.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def plan_list(as_json: bool) -> None:
+    """List interviews, soonest first."""
+    from drill.cli import App, echo_json
+    from drill.home import parse_iso
+
+    app = App()
+    clock = app.clock()
+    rows = [
+        {
+            "id": p["id"],
+            "company": p["company"],
+            "at": clock.local(parse_iso(p["at"])).isoformat(),
+            "past": parse_iso(p["at"]) <= clock.utc,
+        }
+        for p in app.store.plans()
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo('No interviews planned. `drill plan add amazon "2026-12-03 10:00"` adds one.')
+    for row in rows:
+        past = " (past)" if row["past"] else ""
+        click.echo(f"{row['id']:>3}  {row['company']:16} {row['at'][:16].replace('T', ' ')}{past}")
+
+
+@plan.command("rm")
+@click.argument("plan_id", type=int, metavar="ID")
+def plan_rm(plan_id: int) -> None:
+    """Remove an interview by its id (see `drill plan list`)."""
+    from drill.cli import App
+
+    if not App().store.remove_plan(plan_id):
+        raise DrillError(f"no plan with id {plan_id} (`drill plan list`)")
+    click.echo(f"Removed plan {plan_id}.")
+
+
+@click.command("map")
+@click.option(
+    "--seconds",
+    type=click.FloatRange(1, 120),
+    default=8,
+    show_default=True,
+    help="Deadline per pick.",
+)
+@click.option(
+    "--cards",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help="Stop after this many picks.",
+)
+@click.option("--company", metavar="X", help="Add that company's framework deck.")
+def map_command(seconds: float, cards: int, company: str | None) -> None:
+    """Pick sprint: name the story for each question before the countdown ends."""
+    from drill.cli import App, need_terminal
+
+    need_terminal("map")
+    app = App(company)
+    from drill.modes import MapSession
+    from drill.ui.modes import run_map
+
+    run_map(
+        MapSession(
+            app.store, app.library, app.clock, max_cards=cards, max_minutes=600, seconds=seconds
+        )
+    )
+
+
+@click.command()
+@click.option("--company", metavar="X", help="The loop's company (its framework deck).")
+@click.option("--at", "at", metavar="DATETIME", help="Interview time, e.g. '2026-12-03 10:00'.")
+@click.option("--in", "in_", metavar="2d", help="Interview in this long (d, h or m).")
+@click.option(
+    "--minutes",
+    type=click.FloatRange(1, 600),
+    default=30,
+    show_default=True,
+    help="Stop after this many minutes.",
+)
+@click.option("--no-reschedule", is_flag=True, help="Log reviews as cram; leave schedules alone.")
+def cram(company, at, in_, minutes, no_reschedule) -> None:
+    """Before an interview: every relevant card, weakest at interview time first."""
+    from drill.cli import App, company_deck, need_terminal
+    from drill.home import parse_iso
+
+    if at and in_:
+        raise click.UsageError("give --at or --in, not both")
+    need_terminal("cram")
+    app = App(company)
+    clock = app.clock()
+    if at:
+        interview = parse_when(at, clock, "--at")
+    elif in_:
+        interview = clock.now + parse_in(in_)
+    else:
+        plans = [
+            p
+            for p in app.store.plans()
+            if parse_iso(p["at"]) > clock.utc and (not company or p["company"] == company.lower())
+        ]
+        if not plans:
+            raise click.UsageError(
+                "no interview ahead: give --at or --in, or add one with `drill plan add`"
+            )
+        interview = parse_iso(plans[0]["at"])
+        company = company or plans[0]["company"]
+        app = App(company if _known_company(app, company) else None)
+    if interview <= clock.now:
+        raise click.BadParameter("the interview time is in the past", param_hint="--at")
+    deck = company_deck(company, app.home, app.config) if company and app.company else None
+    from drill.modes import CramSession
+    from drill.ui.modes import run_cram
+
+    session = CramSession(
+        app.store,
+        app.library,
+        app.clock,
+        max_cards=10_000,
+        max_minutes=minutes,
+        interview=interview,
+        deck=deck,
+        reschedule=not no_reschedule,
+    )
+    run_cram(session)
+
+
+def _known_company(app, company: str) -> bool:
+    from drill.cli import company_deck
+
+    try:
+        company_deck(company, app.home, app.config)
+    except click.BadParameter:
+        return False
+    return True

@@ -1,0 +1,320 @@
+"""`drill doctor`: what is wrong with the database and the bank, and what can be fixed safely.
+
+The rule for fixes: never delete history. Reviews are never removed; a review whose card is
+gone gets an inactive placeholder card instead. Mappings to questions no deck holds any more
+are deleted (they can never be drilled); everything else is reported for the user to decide.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from drill.migrations import LATEST
+
+EXPECTED_TABLES = {"cards", "reviews", "mappings", "plans", "params", "meta", "rehearsals"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # integrity | schema | orphan-reviews | mappings | cards | files
+    message: str
+    problem: bool = True  # False: worth knowing, but not wrong (exit code stays 0)
+    fix: str | None = None  # what --fix does; None when it is for the user to do
+    data: dict = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "check": self.check,
+            "problem": self.problem,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+# --- pure checks ------------------------------------------------------------------------------
+
+
+def schema_findings(version: int, tables: set[str], latest: int = LATEST) -> list[Finding]:
+    if version > latest:
+        return [
+            Finding(
+                "schema",
+                f"schema version {version} comes from a newer drill (this one knows {latest})",
+                fix=None,
+                data={"newer": True},
+            )
+        ]
+    if version < latest:
+        return [
+            Finding(
+                "schema",
+                f"schema version {version}, this drill expects {latest}",
+                fix=f"apply migrations {version + 1}-{latest} (drill.db is copied first)",
+                data={"migrate": True},
+            )
+        ]
+    missing = sorted(EXPECTED_TABLES - tables)
+    if missing:
+        return [
+            Finding(
+                "schema",
+                f"schema version {version} but table{'s' * (len(missing) > 1)} "
+                f"{', '.join(missing)} missing; restore drill.db from a backup (drill.db.bak-v*)",
+            )
+        ]
+    return []
+
+
+def integrity_findings(messages: list[str], fk_rows: list[dict]) -> list[Finding]:
+    out = []
+    if messages != ["ok"]:
+        more = len(messages) - 3
+        shown = "; ".join(messages[:3]) + (f" (+{more} more)" if more > 0 else "")
+        out.append(
+            Finding(
+                "integrity",
+                f"database damaged: {shown}; restore drill.db from a backup (drill.db.bak-v*) "
+                "or salvage it with `sqlite3 drill.db .recover`",
+            )
+        )
+    other = [r for r in fk_rows if r["table"] != "reviews"]  # reviews: see orphan_findings
+    if other:
+        tables = ", ".join(sorted({r["table"] for r in other}))
+        out.append(Finding("integrity", f"{len(other)} rows in {tables} break a foreign key"))
+    return out
+
+
+def orphan_findings(orphans: dict[int, int]) -> list[Finding]:
+    if not orphans:
+        return []
+    ids = sorted(orphans)
+    shown = ", ".join(map(str, ids[:8])) + (" …" if len(ids) > 8 else "")
+    reviews = sum(orphans.values())
+    return [
+        Finding(
+            "orphan-reviews",
+            f"{reviews} review{'s' * (reviews != 1)} of {len(ids)} card"
+            f"{'s' * (len(ids) != 1)} that no longer exist (card {shown})",
+            fix="give each missing card an inactive placeholder (ref lost/<id>), so the "
+            "reviews stay attached; no review is deleted",
+            data={"card_ids": ids},
+        )
+    ]
+
+
+def mapping_findings(
+    pairs: list[tuple[str, str]],
+    question_status: Callable[[str], str],
+    story_status: Callable[[str], str],
+    known_stories: set[str],
+) -> list[Finding]:
+    """Status: "present", "gone", or "unreadable" (its file exists but does not load).
+
+    `known_stories`: stories that have cards, i.e. drill has seen their file once. A mapping
+    to one of those is kept while the file is away; a mapping to any other can only be a typo.
+    """
+    dead_questions = [(q, s) for q, s in pairs if question_status(q) == "gone"]
+    out = []
+    if dead_questions:
+        shown = ", ".join(sorted({q for q, _ in dead_questions})[:6])
+        out.append(
+            Finding(
+                "mappings",
+                f"{len(dead_questions)} mapping{'s' * (len(dead_questions) != 1)} to questions "
+                f"no deck holds any more ({shown})",
+                fix="delete these mappings",
+                data={"pairs": dead_questions},
+            )
+        )
+    rest = [(q, s) for q, s in pairs if story_status(s) == "gone" and (q, s) not in dead_questions]
+    never = [(q, s) for q, s in rest if s not in known_stories]
+    if never:
+        shown = ", ".join(sorted({s for _, s in never})[:6])
+        out.append(
+            Finding(
+                "mappings",
+                f"{len(never)} mapping{'s' * (len(never) != 1)} to stories drill has never "
+                f"seen ({shown})",
+                fix="delete these mappings",
+                data={"pairs": never},
+            )
+        )
+    gone_stories = sorted({s for _, s in rest if s in known_stories})
+    if gone_stories:
+        out.append(
+            Finding(
+                "mappings",
+                f"mappings to stories whose file is gone: {', '.join(gone_stories)}; kept "
+                "until the file is back (`drill story rm --purge ID` forgets a story)",
+                problem=False,
+            )
+        )
+    return out
+
+
+def card_findings(
+    cards: list[dict],
+    question_status: Callable[[str], str],
+    story_status: Callable[[str], str],
+) -> list[Finding]:
+    def status(card: dict) -> str:
+        if card["ref"].startswith("lost/"):
+            return "gone"
+        return (
+            story_status(card["ref"]) if card["kind"] == "story" else question_status(card["ref"])
+        )
+
+    gone = [c for c in cards if status(c) == "gone"]
+    active = [c for c in gone if c["active"]]
+    resting = [c for c in gone if not c["active"]]
+    out = []
+    if active:
+        refs = ", ".join(sorted({c["ref"] for c in active})[:6])
+        out.append(
+            Finding(
+                "cards",
+                f"{len(active)} active card{'s' * (len(active) != 1)} whose story or question "
+                f"is gone ({refs})",
+                fix="re-sync the cards: they go inactive, with their history",
+                data={"sync": True},
+            )
+        )
+    if resting:
+        refs = sorted({c["ref"] for c in resting})
+        reviews = sum(c["reviews"] for c in resting)
+        out.append(
+            Finding(
+                "cards",
+                f"{len(resting)} inactive card{'s' * (len(resting) != 1)} ({reviews} review"
+                f"{'s' * (reviews != 1)}) whose story or question has no file any more: "
+                f"{', '.join(refs[:6])}{' …' if len(refs) > 6 else ''}; kept with their "
+                "history until the file is back",
+                problem=False,
+            )
+        )
+    return out
+
+
+def file_findings(problems) -> list[Finding]:
+    """Story, deck and taxonomy file problems, as the library reports them."""
+    out = []
+    for p in problems:
+        error = p.severity == "error"
+        out.append(
+            Finding(
+                "files",
+                str(p),
+                problem=error,
+                fix=None,
+            )
+        )
+    return out
+
+
+# --- gathering and fixing ---------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if f.problem]
+
+    @property
+    def fixable(self) -> list[Finding]:
+        return [f for f in self.findings if f.fix]
+
+
+def statuses(library):
+    """question_status and story_status functions over every file the home and the repo hold."""
+    from drill.bank import story_files
+    from drill.decks import deck_paths, load_decks
+
+    dirs = [library.shipped, library.home.decks_dir]
+    paths = deck_paths(dirs)
+    decks, _ = load_decks(dirs, paths, library.taxonomy)
+    questions = {q.id for deck in decks.values() for q in deck.questions}
+    story_ids = {
+        p.stem for p in story_files(library.home.stories_dir) + story_files(library.examples_dir)
+    }
+
+    def question_status(qid: str) -> str:
+        deck = qid.split("/", 1)[0]
+        if deck not in paths:
+            return "gone"
+        if deck not in decks:
+            return "unreadable"  # its file is there but broken: do not judge its questions
+        return "present" if qid in questions else "gone"
+
+    def story_status(story_id: str) -> str:
+        return "present" if story_id in story_ids else "gone"
+
+    return question_status, story_status
+
+
+def examine(store, library) -> Report:
+    """Every check; a check that cannot run says why instead of stopping the others."""
+    findings: list[Finding] = []
+
+    def guarded(what: str, check: Callable[[], list[Finding]]) -> None:
+        try:
+            findings.extend(check())
+        except sqlite3.DatabaseError as exc:
+            findings.append(Finding(what, f"cannot check {what}: {exc}"))
+
+    try:
+        version = store.schema_version()
+        tables = store.table_names()
+    except sqlite3.DatabaseError as exc:
+        return Report(
+            [
+                Finding(
+                    "integrity",
+                    f"{store.path}: not a readable SQLite database ({exc}); restore it from a "
+                    "backup (drill.db.bak-v*)",
+                )
+            ]
+        )
+    guarded(
+        "integrity", lambda: integrity_findings(store.integrity_check(), store.foreign_key_check())
+    )
+    findings.extend(schema_findings(version, tables))
+    question_status, story_status = statuses(library)
+    if {"reviews", "cards"} <= tables:
+        guarded("orphan-reviews", lambda: orphan_findings(store.orphan_reviews()))
+        guarded("cards", lambda: card_findings(store.card_refs(), question_status, story_status))
+    if "mappings" in tables:
+        pairs = lambda: sorted(  # noqa: E731
+            (q, s) for q, stories in store.mappings().items() for s in stories
+        )
+        seen = lambda: {c["ref"] for c in store.card_refs() if c["kind"] == "story"}  # noqa: E731
+        guarded(
+            "mappings", lambda: mapping_findings(pairs(), question_status, story_status, seen())
+        )
+    findings.extend(file_findings(library.problems))
+    return Report(findings)
+
+
+def fix(store, library, report: Report, now_iso: str) -> list[str]:
+    """Apply the safe fixes of a report; returns what was done, one line each."""
+    from drill.library import sync
+
+    done = []
+    for finding in report.fixable:
+        if finding.data.get("migrate"):
+            ran = store.migrate()
+            done.append(f"applied {ran} migration{'s' * (ran != 1)}")
+        elif "card_ids" in finding.data:
+            n = store.restore_lost_cards(finding.data["card_ids"], now_iso)
+            done.append(f"gave {n} vanished card{'s' * (n != 1)} a placeholder; reviews kept")
+        elif "pairs" in finding.data:
+            n = store.delete_mappings(finding.data["pairs"])
+            done.append(f"deleted {n} mapping{'s' * (n != 1)} that can never be drilled")
+        elif finding.data.get("sync"):
+            sync(store, library, now_iso, force=True)
+            done.append("re-synced the cards with the bank and decks")
+    return done

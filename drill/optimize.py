@@ -1,0 +1,138 @@
+"""Fit FSRS parameters to the user's review log with fsrs-rs, and judge them on that same log.
+
+The review log becomes fsrs-rs training items as Anki builds them: for each card, its reviews in
+order with `delta_t` = whole study days since the previous review (0 within a day); one item
+per review that comes on a later study day than the card's previous one, holding the card's
+history up to and including it. So a card gives at most one item per study day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+from drill.errors import DrillError
+
+MIN_ITEMS = 8  # below this fsrs-rs returns its default parameters untouched
+FULL_FIT_ITEMS = 64  # below this fsrs-rs fits only the first-review stabilities (w0-w3)
+
+Item = list[tuple[int, int]]  # (rating, delta_t in days), oldest first
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    log_loss: float
+    rmse: float  # RMSE over fsrs-rs's bins (as Anki shows it), a fraction: 0.05 = 5%
+
+
+@dataclass(frozen=True)
+class Fit:
+    reviews: int  # reviews read from the log
+    items: int  # of which usable: later-day reviews of cards whose first review is in the log
+    current: list[float]
+    current_source: str  # "default" or "optimized"
+    fitted: list[float]
+    before: Evaluation
+    after: Evaluation
+
+    @property
+    def better(self) -> bool:
+        """Adopt only what predicts this user's history better (lower log loss, as Anki)."""
+        return self.after.log_loss < self.before.log_loss
+
+    @property
+    def partial(self) -> bool:
+        return self.items < FULL_FIT_ITEMS
+
+
+class TooLittleHistory(DrillError):
+    def __init__(self, reviews: int, items: int):
+        self.reviews = reviews
+        self.items = items
+        super().__init__(
+            f"too little history to optimize: {items} usable review{'s' * (items != 1)} "
+            f"(of {reviews} logged); fsrs-rs needs at least {MIN_ITEMS}, so {MIN_ITEMS - items} "
+            f"more, and {FULL_FIT_ITEMS} for a full fit. A review is usable when it comes on a "
+            "later day than the card's previous one, outside cram and the 48 hours before an "
+            "interview."
+        )
+
+
+def build_items(rows: Iterable[dict]) -> list[Item]:
+    """Training items from review rows ordered by card, time (card_id, day, rating, before_state).
+
+    A card whose first logged review was not of a new card (its start was left out, e.g. in a
+    cram) is skipped: fsrs-rs must see a history from the first review.
+    """
+    items: list[Item] = []
+    for _, group in groupby(rows, key=lambda r: r["card_id"]):
+        reviews = list(group)
+        if reviews[0]["before_state"] not in ("new", None):
+            continue
+        history: Item = []
+        previous: date | None = None
+        for row in reviews:
+            day = date.fromisoformat(row["day"])
+            delta = max(0, (day - previous).days) if previous is not None else 0
+            previous = day
+            history.append((int(row["rating"]), delta))
+            if len(history) > 1 and delta > 0:
+                items.append(list(history))
+    return items
+
+
+def _rs_items(items: Sequence[Item]):
+    from fsrs_rs_python import FSRSItem, FSRSReview
+
+    return [FSRSItem([FSRSReview(rating, delta) for rating, delta in item]) for item in items]
+
+
+def evaluate(parameters: Sequence[float], items: Sequence[Item]) -> Evaluation:
+    from fsrs_rs_python import FSRS
+
+    result = FSRS(list(parameters)).evaluate(_rs_items(items))
+    return Evaluation(float(result.log_loss), float(result.rmse_bins))
+
+
+def clamp_to_scheduler(parameters: Sequence[float]) -> list[float]:
+    """Round as Anki shows them and keep within py-fsrs's bounds, so the Scheduler accepts them."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    return [
+        min(high, max(low, round(float(value), 4)))
+        for value, low, high in zip(
+            parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True
+        )
+    ]
+
+
+def default_parameters() -> list[float]:
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    return list(DEFAULT_PARAMETERS)
+
+
+def fit(
+    rows: list[dict],
+    current: Sequence[float] | None,
+    relearning_steps: int = 1,
+) -> Fit:
+    """Fit parameters on the log and evaluate them and the current ones on the same items."""
+    from fsrs_rs_python import FSRS
+
+    items = build_items(rows)
+    if len(items) < MIN_ITEMS:
+        raise TooLittleHistory(len(rows), len(items))
+    source = "optimized" if current else "default"
+    current = list(current) if current else default_parameters()
+    try:
+        raw = FSRS(current).compute_parameters(
+            _rs_items(items), enable_short_term=True, num_relearning_steps=relearning_steps
+        )
+        fitted = clamp_to_scheduler(raw)
+        before, after = evaluate(current, items), evaluate(fitted, items)
+    except (ValueError, RuntimeError) as exc:  # fsrs-rs reports bad or scarce data this way
+        raise DrillError(f"fsrs-rs could not fit this review log: {exc}") from None
+    return Fit(len(rows), len(items), current, source, fitted, before, after)

@@ -1,0 +1,232 @@
+"""Coaching results as terminal text: lint findings, coverage tables, answer analysis.
+
+Strings in, strings out; ANSI colour only when asked for, and every line fits 80 columns.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from drill.bank import Story
+from drill.coach import NEGATIVE_SIGNALS, Analysis, Coverage, Finding, LevelEstimate
+from drill.decks import Taxonomy
+
+WIDTH = 80
+RULE_WIDTH = 16
+_STYLE = {"bold": "1", "span": "1;33", "error": "31", "warning": "36", "info": "2", "dim": "2"}
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"\x1b[{_STYLE[style]}m{text}\x1b[0m" if color else text
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 3)].rstrip() + "..."
+
+
+def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
+    indent = " " * len(first) if rest is None else rest
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=indent) or [first]
+
+
+def _quote(span: str, width: int, color: bool) -> str:
+    return _paint('"' + _clip(span, width - 2) + '"', "span", color)
+
+
+def _finding_lines(f: Finding, color: bool) -> list[str]:
+    tag = "" if f.severity == "warning" else f"[{f.severity}] "
+    head = f"  {f.line:>4}  {f.rule:<{RULE_WIDTH}} "
+    rule = _paint(f.rule.ljust(RULE_WIDTH), f.severity, color)
+    room = WIDTH - len(head) - len(tag)
+    if f.span:
+        shown = _quote(f.span, room, color)
+    else:
+        shown = f"(no {f.section.title()} section)" if f.section else ""
+    return [f"  {f.line:>4}  {rule} {tag}{shown}".rstrip(), *_wrap(f.fix, "        fix: ")]
+
+
+def _level_lines(estimate: LevelEstimate, target: str, color: bool) -> list[str]:
+    reached = estimate.level == target or not estimate.missing_for(target)
+    verdict = "meets the target" if reached else "below the target"
+    lines = [f"  level: {_paint(estimate.level, 'bold', color)} (target {target}, {verdict})"]
+    for signal in estimate.evidence:
+        mark = "!" if signal.name in NEGATIVE_SIGNALS else "+"
+        head = f"    {mark} {signal.name:<16} {signal.line:>4}  "
+        lines.append(head + _quote(signal.text, WIDTH - len(head), color))
+    for missing in estimate.missing_for(target):
+        lines += _wrap(missing, "    - ")
+    return lines
+
+
+def render_lint(
+    story_findings: list[tuple[Story, list[Finding], LevelEstimate]],
+    target: str,
+    color: bool = False,
+) -> str:
+    """Findings grouped by story, each with its fix, then the story's level and why."""
+    lines: list[str] = []
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for story, findings, estimate in story_findings:
+        if lines:
+            lines.append("")
+        header = f"{story.id}  {story.title}"
+        lines.append(_paint(_clip(header, WIDTH), "bold", color))
+        lines.append(_paint(_clip(f"  {story.path}", WIDTH), "dim", color))
+        for finding in findings:
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+            lines += _finding_lines(finding, color)
+        if not findings:
+            lines.append("        no findings")
+        lines += _level_lines(estimate, target, color)
+    total = sum(counts.values())
+    detail = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items() if n)
+    plural = "story" if len(story_findings) == 1 else "stories"
+    summary = f"{len(story_findings)} {plural}, {total} finding{'s' if total != 1 else ''}"
+    lines += ["", summary + (f" ({detail})" if detail else "")]
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------- coverage
+
+
+def _abbreviations(ids: list[str]) -> dict[str, str]:
+    """Short, unique column labels: initials of hyphenated ids, else the first four letters."""
+    out: dict[str, str] = {}
+    for cid in ids:
+        parts = cid.split("-")
+        short = "".join(p[:1] for p in parts) if len(parts) > 1 else cid[:4]
+        candidate, n = short, 2
+        while candidate in out.values():
+            candidate, n = f"{short}{n}", n + 1
+        out[cid] = candidate
+    return out
+
+
+_LEVEL_SHORT = {"junior": "jr", "mid": "mid", "senior": "sr", "staff": "staff"}
+
+
+def _matrix_lines(cov: Coverage, taxonomy: Taxonomy) -> list[str]:
+    covered = {c for cats in cov.matrix.values() for c in cats}
+    required = set(taxonomy.required)
+    columns = [c for c in cov.categories if c in required or c in covered]
+    idle = [c for c in cov.categories if c not in columns]
+    short = _abbreviations(columns)
+    ids = list(cov.matrix)
+    label = min(max((len(i) for i in ids), default=5), 20)
+    cells = [max(len(short[c]) + 1, 3) for c in columns]
+    lines: list[str] = []
+    if label + 2 + sum(cells) + 6 <= WIDTH:
+        head = " " * (label + 2) + "".join(
+            short[c].ljust(w) for c, w in zip(columns, cells, strict=True)
+        )
+        lines.append(head + "level")
+        for sid in ids:
+            row = "".join(
+                ("x" if c in cov.matrix[sid] else ".").ljust(w)
+                for c, w in zip(columns, cells, strict=True)
+            )
+            lines.append(f"{_clip(sid, label):<{label}}  {row}{_LEVEL_SHORT[cov.levels[sid]]}")
+    else:  # too many categories for 80 columns: stories become numbered columns
+        names = {
+            c: (taxonomy.categories[c].name if c in taxonomy.categories else c)
+            + ("*" if c in required else "")
+            for c in columns
+        }
+        width = min(max((len(n) for n in names.values()), default=8) + 2, 30)
+        lines.append(" " * width + "".join(f"{n:<3}" for n in range(1, len(ids) + 1)))
+        for c in columns:
+            row = "".join(("x" if c in cov.matrix[sid] else ".").ljust(3) for sid in ids)
+            lines.append(f"{_clip(names[c], width - 2):<{width}}{row}")
+        legend = ", ".join(
+            f"{n}={sid}({_LEVEL_SHORT[cov.levels[sid]]})" for n, sid in enumerate(ids, 1)
+        )
+        lines += _wrap(legend, "  stories: ")
+        short = {}
+    if short:
+        legend = ", ".join(
+            f"{short[c]}={taxonomy.categories[c].name if c in taxonomy.categories else c}"
+            + ("*" if c in required else "")
+            for c in columns
+        )
+        lines += _wrap("(* required) " + legend, "  ")
+    if idle:
+        lines += _wrap(", ".join(idle), "  no story yet: ")
+    return lines
+
+
+def render_coverage(cov: Coverage, taxonomy: Taxonomy, color: bool = False) -> str:
+    """Stories x categories, principle depth, unmapped questions, overuse, and the gaps."""
+    lines = [_paint("Stories by category", "bold", color)]
+    lines += _matrix_lines(cov, taxonomy) if cov.matrix else ["  no stories yet"]
+    if cov.principles:
+        lines += ["", _paint("Principles (best depth any story gives)", "bold", color)]
+        names = taxonomy.principles
+        for pid, depth in cov.principles.items():
+            name = names[pid].name if pid in names else pid
+            lines.append(f"  {depth or '-':<8} {_clip(name, WIDTH - 11)}")
+    if cov.deck_sizes:
+        lines += ["", _paint("Questions with no story", "bold", color)]
+        for deck, size in cov.deck_sizes.items():
+            lines.append(f"  {_clip(deck, 20):<20} {len(cov.unmapped.get(deck, []))} of {size}")
+    if cov.overused:
+        lines += ["", _paint("Overused stories (mapped to over 40% of questions)", "bold", color)]
+        lines += [f"  {_clip(sid, 60):<60} {share:.0%}" for sid, share in cov.overused.items()]
+    lines += ["", _paint("Gaps", "bold", color)]
+    for gap in cov.gaps:
+        lines += _wrap(gap.text, "  - ", "    ")
+    if not cov.gaps:
+        lines.append("  none: every required category, principle and level is covered")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+# ------------------------------------------------------------------------- analysis
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}m{whole % 60:02d}s"
+
+
+def render_analysis(analysis: Analysis, color: bool = False) -> str:
+    """The rehearsal or transcript figures, one labelled line each."""
+    a = analysis
+    budget = f"budget {_clock(a.budget_seconds)}"
+    timing = f"{a.words} words, ~{_clock(a.seconds)} at 150 wpm ({budget})"
+    if a.over_budget:
+        timing += " " + _paint("over budget", "error", color)
+    rows = [
+        ("length", timing),
+        ("I / we", f"{a.i_count} / {a.we_count}"),
+        ("numbers", ", ".join(a.numbers) or "none"),
+        ("metrics", ", ".join(a.metrics) or "none"),
+        ("decision", ", ".join(a.decision_phrases) or "none"),
+        ("fillers", f"{a.fillers_per_100} per 100 words" + _counted(a.fillers)),
+        ("hedges", f"{a.hedges_per_100} per 100 words" + _counted(a.hedges)),
+        (
+            "first number",
+            "none" if a.first_number_at is None else f"{a.first_number_at:.0%} of the way in",
+        ),
+        ("sections", ", ".join(a.sections_touched) or "none"),
+    ]
+    if a.contradictions:
+        rows.append(
+            (
+                "contradicts",
+                "; ".join(f"{c} ({c.context}, line {c.line})" for c in a.contradictions),
+            )
+        )
+    if a.story_numbers_missing:
+        rows.append(("not said", ", ".join(a.story_numbers_missing)))
+    lines = []
+    for label, value in rows:
+        lines += _wrap(value, f"{_paint(f'{label:<13}', 'bold', color)} ", " " * 14)
+    return "\n".join(lines) + "\n"
+
+
+def _counted(found: list[str]) -> str:
+    if not found:
+        return ""
+    counts: dict[str, int] = {}
+    for item in found:
+        counts[item] = counts.get(item, 0) + 1
+    return " (" + ", ".join(f"{k} x{n}" for k, n in counts.items()) + ")"

@@ -1,0 +1,159 @@
+"""`drill optimize`: fsrs-rs items from the log, a fit that beats the defaults, kept if better."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from drill import optimize
+from drill.cli import cli
+from drill.home import iso
+from drill.store import Store
+from tests.history import TRUE_PARAMETERS, log_review, simulate
+
+TZ = timezone(timedelta(hours=1))
+
+
+def row(card: int, day: str, rating: int, before: str = "review") -> dict:
+    return {"card_id": card, "day": day, "rating": rating, "before_state": before}
+
+
+def test_items_hold_the_history_up_to_each_later_day_review():
+    rows = [
+        row(1, "2026-11-01", 3, "new"),
+        row(1, "2026-11-01", 3, "learning"),  # same day: delta 0, no item of its own
+        row(1, "2026-11-03", 3),
+        row(1, "2026-11-03", 1),  # second review that day: still no item
+        row(1, "2026-11-08", 1, "relearning"),
+        row(2, "2026-11-02", 4, "new"),  # one review only: nothing to predict
+        row(3, "2026-11-02", 3, "review"),  # its first review is not in the log: skipped
+        row(3, "2026-11-09", 3),
+    ]
+    assert optimize.build_items(rows) == [
+        [(3, 0), (3, 0), (3, 2)],
+        [(3, 0), (3, 0), (3, 2), (1, 0), (1, 5)],
+    ]
+
+
+def test_a_clock_that_went_backwards_gives_delta_zero_not_negative():
+    rows = [row(1, "2026-11-05", 3, "new"), row(1, "2026-11-04", 3), row(1, "2026-11-06", 3)]
+    assert optimize.build_items(rows) == [[(3, 0), (3, 0), (3, 2)]]
+
+
+def test_too_little_history_says_how_much_more():
+    rows = [row(1, "2026-11-01", 3, "new"), row(1, "2026-11-03", 3)]
+    with pytest.raises(optimize.TooLittleHistory) as info:
+        optimize.fit(rows, None)
+    message = str(info.value)
+    assert "1 usable review " in message and "(of 2 logged)" in message
+    assert "at least 8, so 7 more" in message and "64 for a full fit" in message
+
+
+def test_fit_on_reviews_drawn_from_known_parameters_beats_the_defaults():
+    started = time.monotonic()
+    rows = simulate(cards=200, days=200)
+    result = optimize.fit(rows, None)
+    assert result.items > 500 and not result.partial
+    assert result.current_source == "default"
+    assert result.current == optimize.default_parameters()
+    assert result.after.log_loss < result.before.log_loss
+    assert result.after.rmse < result.before.rmse
+    assert result.better
+    # the fit moves towards the truth: a first Good is remembered much longer than by default
+    assert result.fitted[2] > 2 * result.current[2]
+    truth = optimize.evaluate(TRUE_PARAMETERS, optimize.build_items(rows))
+    assert result.after.log_loss < truth.log_loss + 0.02
+    assert time.monotonic() - started < 20
+
+
+def test_fitted_parameters_are_accepted_by_py_fsrs():
+    from drill.scheduling import make_scheduler
+
+    result = optimize.fit(simulate(cards=60, days=120, seed=3), None)
+    assert make_scheduler(result.fitted).parameters == tuple(result.fitted)
+
+
+# --- through the store and the command ----------------------------------------------------------
+
+
+@pytest.fixture
+def logged_home(home):
+    """The simulated log, recorded through the store, plus reviews the optimizer must skip."""
+    store = Store(home.db_path)
+    rows = simulate(cards=120, days=160, seed=11)
+    ids = {}
+    wanted = [
+        ("story", f"s{card}", "decision", card) for card in sorted({r["card_id"] for r in rows})
+    ]
+    store.sync_cards(wanted, iso(datetime(2026, 1, 1, tzinfo=TZ)))
+    for card in store.cards():
+        ids[int(card["ref"][1:])] = card["id"]
+    for r in rows:
+        log_review(store, ids[r["card_id"]], r["at"], r["rating"])
+    first = ids[1]
+    last = rows[-1]["at"] + timedelta(days=1)
+    for offset, kind in enumerate(("cram", "pre", "frozen")):
+        log_review(
+            store,
+            first,
+            last + timedelta(days=offset),
+            1,
+            mode="cram" if kind == "cram" else "daily",
+            pre_interview=int(kind == "pre"),
+            rescheduled=int(kind != "frozen"),
+        )
+    store.close()
+    return home, len(rows)
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_optimizer_reads_only_the_reviews_it_should(logged_home):
+    home, logged = logged_home
+    store = Store(home.db_path)
+    assert store.review_count() == logged + 3
+    assert len(store.optimizer_reviews()) == logged
+
+
+def test_optimize_stores_better_parameters_and_later_reviews_use_them(logged_home):
+    home, logged = logged_home
+    dry = json.loads(invoke("optimize", "--dry-run", "--json"))
+    assert dry["better"] and not dry["adopted"] and dry["reviews"] == logged
+    assert Store(home.db_path).parameters() is None
+
+    out = invoke("optimize")
+    assert "current (default)" in out and "fitted" in out and "Adopted" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    store = Store(home.db_path)
+    stored = store.parameters_row()
+    fitted = json.loads(stored["parameters"])
+    assert stored["source"] == "optimized"
+    assert stored["log_loss"] == pytest.approx(dry["fitted"]["log_loss"])
+    assert stored["rmse"] == pytest.approx(dry["fitted"]["rmse"])
+    assert stored["reviews"] == dry["usable"]
+    assert dry["fitted"]["log_loss"] < dry["current"]["log_loss"]
+
+    from drill.home import clock_from_env
+    from drill.library import Library
+    from drill.session import Session
+
+    session = Session(store, Library(home, home.config()), clock_from_env)
+    assert session.scheduler.parameters == tuple(fitted)
+
+    again = json.loads(invoke("optimize", "--json"))  # same log: nothing better to adopt
+    assert again["current"]["source"] == "optimized" and not again["adopted"]
+    assert len(store.all("select id from params")) == 1
+
+
+def test_optimize_with_too_little_history_says_so_and_stores_nothing(bank_home):
+    out = invoke("optimize")
+    assert "too little history" in out and "8 more" in out
+    assert Store(bank_home.db_path).parameters() is None
