@@ -233,11 +233,23 @@ def undo() -> None:
     click.echo(f"Undid grade {row['rating']} on {card['kind']} card {ref} from {row['at'][:16]}.")
 
 
+from drill.cli_coach import analyze, coverage, lint  # noqa: E402
 from drill.cli_data import doctor, export, import_backup, optimize, stats  # noqa: E402
-from drill.cli_modes import cram, map_command, plan  # noqa: E402
+from drill.cli_modes import cram, history, map_command, plan, rehearse  # noqa: E402
 from drill.cli_story import mapping, story  # noqa: E402
 
-for command in (story, mapping, plan, map_command, cram):
+for command in (
+    story,
+    mapping,
+    plan,
+    map_command,
+    cram,
+    rehearse,
+    history,
+    lint,
+    coverage,
+    analyze,
+):
     cli.add_command(command)
 for command in (stats, optimize, export, import_backup, doctor):
     cli.add_command(command)

@@ -189,3 +189,101 @@ def _known_company(app, company: str) -> bool:
     except click.BadParameter:
         return False
     return True
+
+
+@click.command()
+@click.argument("question", required=False)
+@click.option(
+    "--seconds",
+    type=click.IntRange(10, 1800),
+    default=180,
+    show_default=True,
+    help="Time budget for the answer.",
+)
+def rehearse(question: str | None, seconds: int) -> None:
+    """Answer a question aloud or typed against the clock, then face one follow-up."""
+    from drill.cli import App, need_terminal
+    from drill.cli_story import find_question
+    from drill.home import iso
+    from drill.library import Library, sync
+    from drill.session import Session
+
+    need_terminal("rehearse")
+    app = App()
+    library = app.library
+    if question:
+        chosen = find_question(app, question)
+        if chosen.deck not in library.deck_names:
+            library = Library(app.home, app.config, (chosen.deck,))
+    session = Session(app.store, library, app.clock, "rehearse", kinds=("question",))
+    sync(app.store, library, iso(app.clock().utc))
+    if question:
+        card = app.store.card_for("question", chosen.id)
+        prompt = session.prompt_for(card)
+    else:
+        prompt = session.next_card() or _weakest_question(session)
+    if prompt is None:
+        raise DrillError("no question to rehearse: check `decks` in config.toml")
+    from drill.ui.modes import run_rehearse
+
+    run_rehearse(session, prompt, seconds)
+
+
+def _weakest_question(session):
+    from drill import scheduling
+
+    rows = session.store.cards(["question"])
+    if not rows:
+        return None
+    at = session.clock().utc
+    row = min(
+        rows,
+        key=lambda r: (
+            scheduling.retrievability(scheduling.Memory.from_row(r), at, session.scheduler),
+            r["id"],
+        ),
+    )
+    return session.prompt_for(row)
+
+
+@click.command()
+@click.argument("rehearsal_id", type=int, required=False, metavar="[ID]")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def history(rehearsal_id: int | None, as_json: bool) -> None:
+    """List your rehearsals, or show one in full."""
+    import json
+
+    from drill.cli import App, echo_json
+
+    store = App().store
+    if rehearsal_id is not None:
+        row = store.rehearsal(rehearsal_id)
+        if row is None:
+            raise DrillError(f"no rehearsal {rehearsal_id} (`drill history`)")
+        row = {**row, "analysis": json.loads(row["analysis"]) if row["analysis"] else None}
+        if as_json:
+            echo_json(row)
+            return
+        click.echo(
+            f"#{row['id']} {row['at'][:16]}  {row['question']}  story: {row['story'] or '-'}"
+        )
+        click.echo(f"answer ({row['seconds']:.0f}s of {row['budget_seconds']}s):")
+        click.echo(row["text"] or "(spoken, not typed)")
+        click.echo(f"follow-up: {row['followup']}")
+        click.echo(row["followup_text"] or "(spoken, not typed)")
+        click.echo(f"grade: {row['rating']}")
+        return
+    rows = store.rehearsals()
+    if as_json:
+        echo_json(
+            [{**r, "analysis": json.loads(r["analysis"]) if r["analysis"] else None} for r in rows]
+        )
+        return
+    if not rows:
+        click.echo("No rehearsals yet: `drill rehearse`.")
+    for r in rows:
+        words = len((r["text"] or "").split())
+        click.echo(
+            f"{r['id']:>4}  {r['at'][:16].replace('T', ' ')}  {r['seconds']:>5.0f}s "
+            f"{words:>4}w  grade {r['rating']}  {r['question']}  ({r['story'] or '-'})"
+        )

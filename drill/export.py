@@ -99,7 +99,7 @@ def parse_backup(text: str | bytes, name: str, tables: dict[str, list[dict]]) ->
         raise fail("not a drill backup: the top level is not a JSON object")
     if data.get("format") != FORMAT:
         raise fail(f'not a drill backup: "format" is {data.get("format")!r}, expected {FORMAT!r}')
-    if data.get("version") != VERSION:
+    if type(data.get("version")) is not int or data["version"] != VERSION:
         raise fail(
             f"backup version {data.get('version')!r} is not one this drill reads ({VERSION}); "
             "upgrade drill or export again"

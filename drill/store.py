@@ -98,6 +98,11 @@ class Store:
             return []
         return self.all(f"select * from cards where id in ({','.join('?' * len(ids))})", ids)
 
+    def card_for(self, kind: str, ref: str, facet: str = "") -> dict | None:
+        return self.one(
+            "select * from cards where kind = ? and ref = ? and facet = ?", [kind, ref, facet]
+        )
+
     def card(self, card_id: int) -> dict | None:
         return self.one("select * from cards where id = ?", [card_id])
 
@@ -301,6 +306,23 @@ class Store:
     def remove_plan(self, plan_id: int) -> int:
         with self.transaction():
             return self.conn.execute("delete from plans where id = ?", [plan_id]).rowcount
+
+    # --- rehearsals --------------------------------------------------------------------------
+
+    def add_rehearsal(self, row: dict) -> int:
+        columns = ", ".join(row)
+        with self.transaction():
+            cursor = self.conn.execute(
+                f"insert into rehearsals ({columns}) values ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            return cursor.lastrowid
+
+    def rehearsals(self) -> list[dict]:
+        return self.all("select * from rehearsals order by id")
+
+    def rehearsal(self, rehearsal_id: int) -> dict | None:
+        return self.one("select * from rehearsals where id = ?", [rehearsal_id])
 
     def parameters(self) -> list[float] | None:
         row = self.one("select parameters from params order by id desc limit 1")

@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fsrs.scheduler import DEFAULT_PARAMETERS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drill import export
 from drill.cli import cli
+from drill.errors import DrillError
 from drill.home import iso
 from drill.library import Library, sync
 from drill.store import Store
@@ -350,3 +353,60 @@ def test_data_commands_do_not_import_prompt_toolkit(used_home, tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- the backup parser, fuzzed ------------------------------------------------------------------
+
+SCHEMA = {table: Store(":memory:").table_info(table) for table in export.TABLE_KEYS}
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200) | st.binary(max_size=50))
+def test_any_text_is_refused_with_a_message(text):
+    with pytest.raises(DrillError, match=r"^x\.json: "):
+        export.parse_backup(text, "x.json", SCHEMA)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {"format": st.just("drill-backup"), "version": st.just(1)},
+        optional={key: JSON for key in ("config", *export.TEXT_KEYS, *export.TABLE_KEYS)},
+    ),
+    st.sampled_from(export.TABLE_KEYS),
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "card_id",
+                    "kind",
+                    "ref",
+                    "at",
+                    "day",
+                    "rating",
+                    "mode",
+                    "question",
+                    "story",
+                    "company",
+                ]
+            ),
+            JSON,
+            max_size=6,
+        ),
+        max_size=3,
+    ),
+)
+def test_malformed_backups_never_raise_anything_but_a_message(data, table, rows):
+    data = {**_valid(), **data, table: rows}
+    try:
+        export.parse_backup(json.dumps(data), "x.json", SCHEMA)
+    except DrillError as exc:
+        assert str(exc).startswith("x.json: ")

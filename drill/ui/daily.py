@@ -13,6 +13,7 @@ from drill.scheduling import RATINGS
 from drill.session import Answer, Prompt, Reveal, Session, Summary
 from drill.ui.terminal import Quit, StoryCompleter, Terminal
 
+PAD = " " * 9  # continuation indent under "  story: "
 GRADE_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "h": 2, "g": 3, "e": 4}
 HELP = """\
 Keys at the grade line:
@@ -102,7 +103,7 @@ def ask_question(session: Session, term: Terminal, prompt: Prompt) -> Answer:
     assert question is not None
     tag = " · ".join(question.categories[:2])
     term.say(HTML(f"<dim>{escape(question.deck)} · {escape(tag)}</dim>"))
-    term.say(HTML(f"<question>{escape(prompt.wording)}</question>"))
+    term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
     answer = Answer()
     started = time.monotonic()
     stories = list(prompt.candidates)
@@ -157,9 +158,8 @@ def show_reveal(term: Terminal, prompt: Prompt, answer: Answer, reveal: Reveal) 
         if story is None:
             term.say(HTML("<dim>No story is mapped to this question yet.</dim>"))
         else:
-            term.say(
-                HTML(f"<heading>{escape(story.id)}</heading> <dim>{escape(story.label)}</dim>")
-            )
+            label = term.wrap(f"{story.id} {story.label}")[len(story.id) + 1 :]
+            term.say(HTML(f"<heading>{escape(story.id)}</heading> <dim>{escape(label)}</dim>"))
         pairs = [
             ("Decision", answer.decision, "decision"),
             ("Alternatives", answer.alternatives, "alternatives"),
@@ -171,22 +171,26 @@ def show_reveal(term: Terminal, prompt: Prompt, answer: Answer, reveal: Reveal) 
         term.say(HTML(f"<heading>{escape(story.id if story else '')}</heading>"))
         pairs = [(name.title(), "", name) for name in FACETS[prompt.facet]]
         if answer.recall:
-            term.say(HTML(f"<dim>you:</dim>   {escape(answer.recall)}"))
+            term.say(HTML(f"<dim>you:</dim>   {escape(term.wrap(answer.recall, PAD).lstrip())}"))
     for label, typed, section in pairs:
         term.say(HTML(f"<b>{label}</b>"))
         if prompt.kind != "story":
             term.say(
-                HTML(f"  <dim>you:</dim>   {escape(typed) if typed else '<dim>(skipped)</dim>'}")
+                HTML(
+                    f"  <dim>you:</dim>   "
+                    f"{escape(term.wrap(typed, PAD).lstrip()) if typed else '<dim>(skipped)</dim>'}"
+                )
             )
         text = story.section_text(section) if story else ""
-        body = escape(text) if text else "<dim>(not in the story)</dim>"
-        term.say(HTML(f"  <dim>story:</dim> {body.replace(chr(10), chr(10) + '         ')}"))
+        body = escape(term.wrap(text, PAD).lstrip()) if text else "<dim>(not in the story)</dim>"
+        term.say(HTML(f"  <dim>story:</dim> {body}"))
     if reveal.matched or reveal.missed:
         marks = [f"<ok>✓ {escape(n)}</ok>" for n in reveal.matched]
         marks += [f"<miss>✗ {escape(n)}</miss>" for n in reveal.missed]
         term.say(HTML("Metric numbers: " + "  ".join(marks)))
     if prompt.question and prompt.question.look_for:
-        term.say(HTML(f"<dim>Interviewers look for:</dim> {escape(prompt.question.look_for)}"))
+        look_for = term.wrap("Interviewers look for: " + prompt.question.look_for)
+        term.say(HTML(f"<dim>{escape(look_for)}</dim>"))
 
 
 def grade_line(term: Terminal, reveal: Reveal) -> str:

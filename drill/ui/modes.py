@@ -45,7 +45,7 @@ def run_map(session: MapSession, terminal: Terminal | None = None) -> None:
         session.reload()
         while (prompt := session.next_card()) is not None:
             term.say()
-            term.say(HTML(f"<question>{escape(prompt.wording)}</question>"))
+            term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
             state["shown"] = prompt.shown_at
             typed = term.ask("Story> ", completer=StoryCompleter(prompt.candidates))
             latency = session.timer() - prompt.shown_at
@@ -79,7 +79,7 @@ def offer_unmapped(session: MapSession, term: Terminal) -> None:
 
     for question in shown:
         term.say()
-        term.say(HTML(f"<question>{escape(question.text)}</question>"))
+        term.say(HTML(f"<question>{escape(term.wrap(question.text))}</question>"))
         ranked = rank_stories(question, stories)
         while True:
             typed = term.ask("Story> ", completer=StoryCompleter(ranked))
@@ -140,3 +140,99 @@ def narrate_bindings() -> KeyBindings:
         event.current_buffer.validate_and_handle()
 
     return bindings
+
+
+FOLLOWUP_SECONDS = 60
+
+
+def narrate(term: Terminal, session, seconds: float, label: str) -> tuple[str, float]:
+    """A multi-line answer against a visible countdown; returns the text and time spent."""
+    started = session.timer()
+    previous = term.toolbar
+    term.refresh = 0.2
+
+    def toolbar() -> str:
+        left = seconds - (session.timer() - started)
+        shown = clock_text(left) + " left" if left >= 0 else f"over by {clock_text(-left)}"
+        return f" {label} · {shown} · Esc-Enter finishes · Enter on empty stops the clock"
+
+    term.toolbar = toolbar
+    try:
+        text = term.ask("> ", multiline=True, key_bindings=narrate_bindings())
+    finally:
+        term.toolbar = previous
+    return text.strip(), session.timer() - started
+
+
+def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = None):
+    """Question cold, story pick, narration, analysis, one follow-up, self-grade; kept."""
+    from drill.coach import analyze, followup_for
+    from drill.home import iso
+    from drill.report import render_analysis
+    from drill.session import Answer
+    from drill.ui.daily import GRADE_KEYS, grade_line
+
+    term = terminal or Terminal()
+    question = prompt.question
+    term.toolbar = lambda: " rehearsal · Ctrl-D quits"
+    try:
+        term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
+        story = None
+        while story is None:
+            typed = term.ask("Story> ", completer=StoryCompleter(prompt.candidates))
+            if not typed.strip():
+                break
+            story, options = resolve_story(typed, prompt.candidates)
+            if story is None:
+                term.say(f"No single story matches {typed!r}; Tab lists them.")
+        term.say(
+            HTML(
+                f"Answer now, as in the room: <b>{clock_text(seconds)}</b>. Type it (Esc-Enter "
+                "finishes), or speak aloud and press Enter on the empty prompt to stop the clock."
+            )
+        )
+        text, spent = narrate(term, session, seconds, "answer")
+        analysis = analyze(text, story) if text else None
+        if analysis is not None:
+            term.say(render_analysis(analysis, color=False))
+        term.say(HTML(f"<dim>Time: {clock_text(spent)} of {clock_text(seconds)}.</dim>"))
+        followup = (
+            followup_for(analysis, question.followups)
+            if analysis is not None
+            else (question.followups[0] if question.followups else "What would you change?")
+        )
+        term.say(HTML(f"\n<b>Follow-up:</b> {escape(followup)}"))
+        follow_text, follow_spent = narrate(term, session, FOLLOWUP_SECONDS, "follow-up")
+        answer = Answer(story=story.id if story else None, metric=text)
+        reveal = session.reveal(prompt, answer)
+        action = ""
+        while action not in GRADE_KEYS and action != "enter":
+            action = grade_line(term, reveal)
+            if action == "?":
+                term.say(
+                    "Grade how the answer held up: 1-4 or a h g e; Enter takes the suggestion."
+                )
+        rating = reveal.suggested if action == "enter" else GRADE_KEYS[action]
+        session.grade(prompt, answer, rating)
+    except Quit:
+        term.say("Rehearsal stopped; nothing graded.")
+        return None
+    import json
+
+    rehearsal_id = session.store.add_rehearsal(
+        {
+            "at": iso(session.clock().utc),
+            "question": question.id,
+            "story": story.id if story else None,
+            "text": text,
+            "seconds": round(spent, 2),
+            "budget_seconds": int(seconds),
+            "followup": followup,
+            "followup_text": follow_text,
+            "followup_seconds": round(follow_spent, 2),
+            "analysis": json.dumps(analysis.to_dict()) if analysis else None,
+            "rating": rating,
+        }
+    )
+    term.say(HTML(f"<dim>Kept as rehearsal {rehearsal_id}; `drill history` lists them.</dim>"))
+    return rehearsal_id

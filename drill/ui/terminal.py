@@ -51,6 +51,24 @@ class Terminal:
         # the previous call when a later call passes None.
         return PromptSession(input=self.input, output=self.output)
 
+    def width(self) -> int:
+        try:
+            return max(40, self.output.get_size().columns)
+        except Exception:  # an output that cannot tell its size
+            return 80
+
+    def wrap(self, text: str, indent: str = "") -> str:
+        """Word-wrap plain text to the terminal, keeping paragraphs and list lines."""
+        import textwrap
+
+        width = self.width() - 1
+        return "\n".join(
+            textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+            if line.strip()
+            else ""
+            for line in text.splitlines()
+        )
+
     def say(self, text: str | HTML | FormattedText = "") -> None:
         print_formatted_text(text, output=self.output, style=STYLE)
 

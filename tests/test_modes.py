@@ -1,0 +1,234 @@
+"""Map sprint, interview plans, cram and rehearsal: driven with pipe input and a fixed clock."""
+
+import io
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.plain_text import PlainTextOutput
+
+from drill.home import clock_from_env, iso
+from drill.library import Library
+from drill.modes import CramSession, MapSession
+from drill.scheduling import Memory, retrievability
+from drill.session import Answer, Session
+from drill.store import Store
+from drill.ui.modes import run_cram, run_map, run_rehearse
+from drill.ui.terminal import Terminal
+from tests.test_ui_daily import MINI
+
+
+@pytest.fixture
+def mini_home(bank_home):
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    return bank_home
+
+
+def scaled_timer(factor: float):
+    start = time.monotonic()
+    return lambda: (time.monotonic() - start) * factor
+
+
+def drive(run, session, keys: str):
+    buffer = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        result = run(session, Terminal(input=pipe, output=PlainTextOutput(buffer)))
+    return result, buffer.getvalue()
+
+
+def map_session(home, timer=time.monotonic, **kwargs):
+    store = Store(home.db_path)
+    store.map_story("mini/big-call", "invoices", "x")
+    store.map_story("mini/grow-someone", "mentor", "x")
+    return MapSession(
+        store, Library(home, home.config()), clock_from_env, timer=timer, fuzz=False, **kwargs
+    )
+
+
+def test_map_offers_unmapped_first_then_grades_wrong_as_again(mini_home):
+    store = Store(mini_home.db_path)
+    session = MapSession(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
+    # both questions unmapped: map them (ungraded), then the sprint asks them
+    keys = "invoices\rmentor\rmentor\rinvoices\r\x04"
+    _, screen = drive(run_map, session, keys)
+    assert store.mappings() == {"mini/big-call": {"invoices"}, "mini/grow-someone": {"mentor"}}
+    rows = store.all("select r.rating, r.mode, r.latency_ms, r.story from reviews r order by id")
+    assert [(r["rating"], r["mode"]) for r in rows] == [(1, "map"), (1, "map")]
+    assert all(r["latency_ms"] is not None for r in rows)
+    assert "questions have no story yet" in screen and "✗ the story is" in screen
+
+
+def test_map_fast_right_is_easy_and_slow_right_is_hard(mini_home):
+    fast = map_session(mini_home)
+    _, screen = drive(run_map, fast, "invoices\r\x04")
+    assert fast.store.scalar("select rating from reviews") == 4
+    slow_home_store = fast.store
+    slow = MapSession(
+        slow_home_store,
+        Library(mini_home, mini_home.config()),
+        clock_from_env,
+        timer=scaled_timer(1000),
+        fuzz=False,
+    )
+    _, screen = drive(run_map, slow, "mentor\r\x04")
+    last = slow.store.one("select rating, latency_ms from reviews order by id desc limit 1")
+    assert last["rating"] == 2 and last["latency_ms"] > 8000
+    assert "→ Hard" in screen
+    assert "mentoring" in screen and "median" in screen  # the closing summary by category
+
+
+def test_map_summary_by_category_figures(mini_home):
+    session = map_session(mini_home)
+    prompt = session.next_card()
+    session.answer_pick(prompt, "nobody", 3.0)
+    prompt = session.next_card()
+    session.answer_pick(prompt, sorted(prompt.mapped)[0], 5.0)
+    rows = {row[0]: row[1:] for row in session.by_category()}
+    assert rows["technical-decision"][0] == 1 and rows["mentoring"][0] == 1
+    assert sorted(v[1] for v in rows.values()) == [0.0, 1.0]
+    assert {v[2] for v in rows.values()} == {3.0, 5.0}
+
+
+def review_everything(home, rating=3):
+    store = Store(home.db_path)
+    session = Session(
+        store, Library(home, home.config()), clock_from_env, max_cards=500, fuzz=False
+    )
+    while (prompt := session.next_card()) is not None:
+        session.grade(prompt, Answer(), rating)
+    return store
+
+
+def test_plan_three_days_out_brings_cards_forward(mini_home, monkeypatch):
+    mini_home.config_path.write_text('decks = ["mini"]\nnew_per_day = 100\n')
+    store = review_everything(mini_home)
+    monkeypatch.setenv("DRILL_NOW", "2026-12-01T12:00:00+01:00")
+    review_everything(mini_home)  # the learning steps, so cards reach review state
+    monkeypatch.setenv("DRILL_NOW", "2026-12-02T09:00:00+01:00")
+    mini_home.config_path.write_text('decks = ["mini"]\nnew_per_day = 0\n')
+    library = Library(mini_home, mini_home.config())
+    plain = Session(store, library, clock_from_env, fuzz=False)
+    due_now = [c.id for c in plain.queue()]
+    store.add_plan("acme", iso(clock_from_env().utc + timedelta(days=3)), "x")
+    planned = Session(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
+    brought = [c.id for c in planned.queue()]
+    assert len(brought) > len(due_now)
+    risky = planned.at_risk
+    assert risky and set(brought) - set(due_now) <= set(risky)
+    at = planned.interviews[0]
+    recalls = [retrievability(Memory.from_row(store.card(i)), at, planned.scheduler) for i in risky]
+    assert recalls == sorted(recalls) and max(recalls) < 0.9
+
+
+def test_reviews_in_the_48_hours_before_an_interview_are_marked(mini_home):
+    store = Store(mini_home.db_path)
+    store.add_plan("acme", iso(clock_from_env().utc + timedelta(hours=30)), "x")
+    session = Session(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
+    session.grade(session.next_card(), Answer(), 3)
+    assert store.scalar("select pre_interview from reviews") == 1
+
+
+def cram_session(home, reschedule=True, days=2):
+    store = Store(home.db_path)
+    at = clock_from_env().utc + timedelta(days=days)
+    return CramSession(
+        store,
+        Library(home, home.config()),
+        clock_from_env,
+        max_cards=500,
+        interview=at,
+        reschedule=reschedule,
+        fuzz=False,
+    )
+
+
+def test_cram_orders_by_recall_at_interview_and_covers_every_story(mini_home):
+    store = review_everything(mini_home, rating=4)
+    # forget one story facet hard so it is the weakest at interview time
+    weak = store.card_for("story", "mentor", "people")
+    store.conn.execute("update cards set stability = 0.5 where id = ?", [weak["id"]])
+    session = cram_session(mini_home)
+    queue = session.queue()
+    recalls = [session.recall_at_interview(store.card(c.id)) for c in queue]
+    assert queue[0].id == weak["id"] or recalls[0] == min(recalls)
+    stories = {store.card(c.id)["ref"] for c in queue if c.kind == "story"}
+    assert stories == {"invoices", "mentor"}
+
+
+def test_cram_no_reschedule_leaves_card_rows_byte_identical(mini_home):
+    store = review_everything(mini_home)
+    before = store.all("select * from cards order by id")
+    session = cram_session(mini_home, reschedule=False)
+    graded = 0
+    while (prompt := session.next_card()) is not None:
+        session.grade(prompt, Answer(), [1, 2, 3, 4][graded % 4])
+        graded += 1
+    assert graded == len(session.relevant()) > 3
+    assert store.all("select * from cards order by id") == before
+    rows = store.all("select mode, rescheduled from reviews where mode = 'cram'")
+    assert len(rows) == graded and all(r["rescheduled"] == 0 for r in rows)
+    assert [r.before for r in session.readiness()] == [r.after for r in session.readiness()]
+
+
+def test_cram_in_the_terminal_ends_with_readiness_table(mini_home):
+    review_everything(mini_home)
+    session = cram_session(mini_home, reschedule=False)
+    _, screen = drive(run_cram, session, "\x04")
+    assert "Cram for" in screen and "schedules stay as they were" in screen
+    assert "Readiness at interview time" in screen and "mentor" in screen
+
+
+def test_cram_readiness_moves_when_rescheduling(mini_home):
+    review_everything(mini_home)
+    session = cram_session(mini_home, days=20)
+    while (prompt := session.next_card()) is not None:
+        session.grade(prompt, Answer(), 4)
+    table = {r.story: r for r in session.readiness()}
+    assert set(table) == {"invoices", "mentor"}
+    assert all(r.after > r.before for r in table.values())
+
+
+def test_rehearse_countdown_analysis_followup_and_history(mini_home):
+    store = Store(mini_home.db_path)
+    session = Session(
+        store,
+        Library(mini_home, mini_home.config()),
+        clock_from_env,
+        "rehearse",
+        kinds=("question",),
+        timer=scaled_timer(5000),
+        fuzz=False,
+    )
+    prompt = session.prompt_for(store.card_for("question", "mini/big-call"))
+    narrative = "We moved the invoices to a worker and it was a lot better for everyone."
+    keys = "invoices\r" + narrative + "\x1b\r" + "I looked at the dashboards.\x1b\r" + "2"
+    rehearsal_id, screen = drive(lambda s, t: run_rehearse(s, prompt, 180, t), session, keys)
+    row = store.rehearsal(rehearsal_id)
+    assert row["text"] == narrative and row["story"] == "invoices"
+    assert row["seconds"] > 180  # the clock ran past the budget
+    assert "measure" in row["followup"].lower()  # no number in the answer
+    assert row["followup_text"] == "I looked at the dashboards."
+    analysis = json.loads(row["analysis"])
+    assert analysis["we_count"] >= 1 and analysis["numbers"] == []
+    review = store.one("select rating, mode from reviews")
+    assert (review["rating"], review["mode"]) == (2, "rehearse")
+
+
+def test_rehearse_spoken_answer_enter_on_empty_stops_clock(mini_home):
+    store = Store(mini_home.db_path)
+    session = Session(
+        store,
+        Library(mini_home, mini_home.config()),
+        clock_from_env,
+        "rehearse",
+        kinds=("question",),
+        fuzz=False,
+    )
+    prompt = session.prompt_for(store.card_for("question", "mini/grow-someone"))
+    rehearsal_id, _ = drive(lambda s, t: run_rehearse(s, prompt, 180, t), session, "mentor\r\r\r3")
+    row = store.rehearsal(rehearsal_id)
+    assert row["text"] == "" and row["seconds"] < 180 and row["rating"] == 3
