@@ -71,7 +71,7 @@ def test_map_fast_right_is_easy_and_slow_right_is_hard(mini_home):
         slow_home_store,
         Library(mini_home, mini_home.config()),
         clock_from_env,
-        timer=scaled_timer(1000),
+        timer=scaled_timer(100_000),
         fuzz=False,
     )
     _, screen = drive(run_map, slow, "mentor\r\x04")
