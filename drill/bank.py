@@ -197,6 +197,9 @@ def parse_story(
         front = "\n".join(lines[1:end])
         try:
             meta = tomllib.loads(front)
+        except RecursionError:
+            problem(2, "invalid TOML in front matter: values nested too deeply")
+            return None, problems
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"line (\d+)", str(exc))
             line = int(match.group(1)) + 1 if match else 1

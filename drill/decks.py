@@ -105,6 +105,8 @@ def _read_toml(path: Path) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(path, 1, f"not UTF-8 text (byte {exc.start})")]
     try:
         return tomllib.loads(text), []
+    except RecursionError:
+        return None, [Problem(path, 1, "invalid TOML: values nested too deeply")]
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 1
@@ -141,6 +143,10 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy, list[Problem]]:
         return Taxonomy({}, {}), problems
     find = _line_finder(path)
     categories: dict[str, Category] = {}
+    for key in ("category", "framework"):
+        if not isinstance(data.get(key, []), list):
+            problems.append(Problem(path, find(key), f"{key} must be [[{key}]] tables"))
+            data[key] = []
     for raw in data.get("category", []):
         cid = raw.get("id") if isinstance(raw, dict) else None
         if not isinstance(cid, str) or not cid:
@@ -163,6 +169,18 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy, list[Problem]]:
             problems.append(Problem(path, find("[[framework]]"), "a framework has no id"))
             continue
         principles = []
+        if not isinstance(raw.get("principle", []), list):
+            problems.append(
+                Problem(
+                    path,
+                    find("principle"),
+                    f"framework {fid}: principle must be [[framework.principle]] tables",
+                )
+            )
+            raw["principle"] = []
+        if not isinstance(raw.get("deck", ""), str):
+            problems.append(Problem(path, find("deck"), f"framework {fid}: deck must be a name"))
+            raw["deck"] = None
         for p in raw.get("principle", []):
             pid = p.get("id") if isinstance(p, dict) else None
             if not isinstance(pid, str) or not pid or pid in seen:
@@ -205,6 +223,7 @@ def load_deck(path: Path, taxonomy: Taxonomy | None = None) -> tuple[Deck | None
         return None, [*problems, Problem(path, 1, "questions must be [[question]] tables")]
     for raw in raw_questions:
         if not isinstance(raw, dict):
+            problems.append(Problem(path, 1, "each question must be a [[question]] table"))
             continue
         qid = raw.get("id")
         line = find(f'"{qid}"') if isinstance(qid, str) else find("[[question]]")

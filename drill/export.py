@@ -155,6 +155,8 @@ def parse_backup(text: str | bytes, name: str, tables: dict[str, list[dict]]) ->
             for column, value in row.items():
                 if isinstance(value, bool) or not isinstance(value, str | int | float | None):
                     raise fail(f"{where}: {column} must be text or a number")
+                if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                    raise fail(f"{where}: {column} is too large a number for the database")
     card_ids = {row.get("id") for row in data["cards"]}
     for index, row in enumerate(data["reviews"]):
         if row["card_id"] not in card_ids:

@@ -49,6 +49,8 @@ def parse_config(text: str, path: Path | str = "config.toml") -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DrillError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise DrillError(f"{path}: invalid TOML: values nested too deeply") from None
 
     def where(key: str) -> str:
         for number, line in enumerate(text.splitlines(), 1):
@@ -213,10 +215,12 @@ def clock_from_env() -> Clock:
     value = os.environ.get("DRILL_NOW")
     if value:
         moment = parse_moment(value)
-        if "+" not in value[10:] and "-" not in value[10:] and not value.rstrip().endswith("Z"):
+        if datetime.fromisoformat(value.strip().replace(" ", "T", 1)).tzinfo is None:
             raise DrillError(
                 f"DRILL_NOW={value!r}: needs a UTC offset, e.g. 2026-12-01T09:00:00+01:00"
             )
+        if not 1970 <= moment.year <= 9000:  # room for FSRS's 100-year intervals
+            raise DrillError(f"DRILL_NOW={value!r}: the year must be between 1970 and 9000")
         return Clock(now=moment, tz=moment.tzinfo)
     now = datetime.now().astimezone()
     return Clock(now=now, tz=None)

@@ -23,9 +23,17 @@ def env(bank_home):
 
 
 def spawn(env, *args):
-    child = pexpect.spawn(DRILL, list(args), env=env, encoding="utf-8", timeout=15,
-                          dimensions=(40, 100))
+    child = pexpect.spawn(
+        DRILL, list(args), env=env, encoding="utf-8", timeout=15, dimensions=(40, 100)
+    )
     return child
+
+
+def expect_answering_cpr(child, pattern: str) -> None:
+    """Wait for `pattern`, answering prompt-toolkit's cursor-position requests like a real
+    terminal does; without an answer it never draws the bottom toolbar."""
+    while child.expect([pattern, r"\x1b\[6n"]) == 1:
+        child.send("\x1b[1;1R")
 
 
 def run_json(env, *args):
@@ -85,8 +93,46 @@ def test_kill_9_keeps_every_graded_review(env):
 
 
 def test_not_a_terminal_exits_2_with_reason(env):
-    result = subprocess.run([DRILL], env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [DRILL], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "needs an interactive terminal" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_map_sprint_in_a_terminal(env):
+    for question, story in (("mini/big-call", "invoices"), ("mini/grow-someone", "mentor")):
+        subprocess.run(
+            [DRILL, "mapping", "set", question, story], env=env, check=True, capture_output=True
+        )
+    child = spawn(env, "map", "--seconds", "8", "--cards", "2")
+    expect_answering_cpr(child, r"\d\.\ds left")  # the live countdown in the toolbar
+    child.send("zzz-not-a-story\r")
+    child.expect(r"→ Again")
+    child.expect("Story>")
+    child.send("\r")
+    child.expect("0/2 right")
+    child.expect(pexpect.EOF)
+    picks = run_json(env, "cards", "--kind", "pick", "--json")
+    assert sorted(c["reps"] for c in picks) == [1, 1]
+
+
+def test_cram_in_a_terminal_keeps_schedules_with_no_reschedule(env):
+    child = spawn(env)
+    answer_question(child, "invoices", "3")
+    answer_story(child, "3")
+    child.expect("Story>")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    before = run_json(env, "cards", "--json")
+    cram = spawn(env, "cram", "--in", "2d", "--no-reschedule")
+    cram.expect("Cram for")
+    answer_question(cram, "invoices", "4")
+    cram.expect(r"Story>|Recall>")
+    cram.sendcontrol("d")
+    cram.expect("Readiness at interview time")
+    cram.expect(pexpect.EOF)
+    after = run_json(env, "cards", "--json")
+    strip = [{k: v for k, v in c.items() if k != "retrievability"} for c in before]
+    assert strip == [{k: v for k, v in c.items() if k != "retrievability"} for c in after]
