@@ -72,6 +72,7 @@ def test_map_fast_right_is_easy_and_slow_right_is_hard(mini_home):
         Library(mini_home, mini_home.config()),
         clock_from_env,
         timer=scaled_timer(100_000),
+        max_minutes=10**9,
         fuzz=False,
     )
     _, screen = drive(run_map, slow, "mentor\r\x04")
@@ -201,6 +202,7 @@ def test_rehearse_countdown_analysis_followup_and_history(mini_home):
         "rehearse",
         kinds=("question",),
         timer=scaled_timer(1_000_000),
+        max_minutes=10**9,
         fuzz=False,
     )
     prompt = session.prompt_for(store.card_for("question", "mini/big-call"))

@@ -112,19 +112,17 @@ class Terminal:
             bind("c-m" if key == "enter" else key, key)
         for key in ("q", "c-c", "c-d"):
             bind(key, "q")
-        bind("<any>", "")
-        while True:
-            result = self._session().prompt(
-                message,
-                key_bindings=bindings,
-                bottom_toolbar=self._toolbar if self.toolbar else None,
-                refresh_interval=self.refresh,
-                style=STYLE,
-                completer=None,
-                multiline=False,
-                default="",
-            )
-            if result == "q":
-                raise Quit
-            if result:
-                return result
+        @bindings.add("<any>")
+        def _ignore(event) -> None:
+            """Other keys do nothing; they must not end the prompt (nor may a CPR reply)."""
+
+        result = self._session().prompt(
+            message,
+            key_bindings=bindings,
+            bottom_toolbar=self._toolbar if self.toolbar else None,
+            refresh_interval=self.refresh,
+            style=STYLE,
+        )
+        if result == "q":
+            raise Quit
+        return result
