@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from drill import grading, scheduling
-from drill.home import iso
-from drill.scheduling import Memory, QueueCard, sibling_group
+from drill.scheduling import Memory, QueueCard
 from drill.session import Answer, Prompt, Session
 
 
@@ -67,16 +66,7 @@ class CramSession(Session):
             else:
                 rest.append(row)
         first.sort(key=lambda r: (self.recall_at_interview(r), r["id"]))
-        return [
-            QueueCard(
-                r["id"],
-                r["kind"],
-                sibling_group(r["kind"], r["ref"]),
-                Memory.from_row(r),
-                r["position"] or 0,
-            )
-            for r in first + rest
-        ]
+        return [QueueCard.from_row(r) for r in first + rest]
 
     def grade(self, prompt: Prompt, answer: Answer, rating: int) -> int:
         self.seen.add(prompt.card["id"])
@@ -133,27 +123,9 @@ class MapSession(Session):
             q for q in self.library.questions.values() if not (mappings.get(q.id, set()) & stories)
         ]
 
-    def queue(self) -> list[QueueCard]:
-        clock = self.clock()
-        now = clock.utc
-        reviewed = {
-            sibling_group(kind, ref): ids
-            for (kind, ref), ids in self.store.reviewed_today(self.today(clock)).items()
-        }
-        rows = self.store.queue_rows(
-            self.kinds, iso(now), iso(now + scheduling.LEARN_AHEAD), new_limit=1000
-        )
-        cards = [
-            QueueCard(
-                r["id"],
-                r["kind"],
-                sibling_group(r["kind"], r["ref"]),
-                Memory.from_row(r),
-                r["position"] or 0,
-            )
-            for r in rows
-        ]
-        return scheduling.build_queue(cards, now, reviewed, new_allowed=self.max_cards)
+    def new_allowed(self, introduced: dict[str, int]) -> int:
+        """A sprint is not held to the daily limit of new cards: its budget is `--cards`."""
+        return self.max_cards
 
     def answer_pick(self, prompt: Prompt, story: str | None, latency_s: float) -> PickResult:
         right = story is not None and story in prompt.mapped

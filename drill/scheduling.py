@@ -147,6 +147,16 @@ class QueueCard:
     memory: Memory
     position: int = 0
 
+    @classmethod
+    def from_row(cls, row: dict) -> QueueCard:
+        return cls(
+            row["id"],
+            row["kind"],
+            sibling_group(row["kind"], row["ref"]),
+            Memory.from_row(row),
+            row["position"] or 0,
+        )
+
 
 def sibling_group(kind: str, ref: str) -> str:
     return f"story:{ref}" if kind == "story" else f"question:{ref}"

@@ -143,6 +143,10 @@ class Session:
     def out_of_budget(self) -> bool:
         return self.done >= self.max_cards or self.elapsed() >= self.max_minutes * 60
 
+    def new_allowed(self, introduced: dict[str, int]) -> int:
+        """New cards still allowed today: the daily limit less those already introduced."""
+        return max(0, self.config.new_per_day - sum(introduced.values()))
+
     def queue(self) -> list[QueueCard]:
         clock = self.clock()
         now = clock.utc
@@ -152,41 +156,21 @@ class Session:
             for (kind, ref), ids in self.store.reviewed_today(day).items()
         }
         introduced = self.store.new_introduced(day)
-        new_allowed = max(0, self.config.new_per_day - sum(introduced.values()))
+        new_allowed = self.new_allowed(introduced)
         rows = self.store.queue_rows(
-            self.kinds,
-            iso(now),
-            iso(now + scheduling.LEARN_AHEAD),
-            new_limit=new_allowed * 6 + 6,
+            self.kinds, iso(now), iso(now + scheduling.LEARN_AHEAD), new_limit=new_allowed * 6 + 6
         )
-        cards = [
-            QueueCard(
-                r["id"],
-                r["kind"],
-                sibling_group(r["kind"], r["ref"]),
-                Memory.from_row(r),
-                r["position"] or 0,
-            )
-            for r in rows
-        ]
+        cards = [QueueCard.from_row(r) for r in rows]
         stories_first = introduced.get("story", 0) < sum(
             n for kind, n in introduced.items() if kind != "story"
         )
-        reviewed_ids = set().union(*reviewed.values()) if reviewed else set()
-        risky = [i for i in self.at_risk if i not in reviewed_ids]
-        at_risk = []
-        if risky:
-            due_ids = {c.id for c in cards}
-            for row in self.store.cards_by_id(i for i in risky[:200] if i not in due_ids):
-                at_risk.append(
-                    QueueCard(
-                        row["id"],
-                        row["kind"],
-                        sibling_group(row["kind"], row["ref"]),
-                        Memory.from_row(row),
-                        row["position"] or 0,
-                    )
-                )
+        reviewed_ids = set().union(*reviewed.values())
+        queued = {c.id for c in cards}
+        risky = [i for i in self.at_risk if i not in reviewed_ids and i not in queued][:200]
+        at_risk = sorted(
+            (QueueCard.from_row(r) for r in self.store.cards_by_id(risky)),
+            key=lambda c: risky.index(c.id),
+        )
         return scheduling.build_queue(
             cards,
             now,
