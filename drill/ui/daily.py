@@ -193,15 +193,15 @@ def show_reveal(term: Terminal, prompt: Prompt, answer: Answer, reveal: Reveal) 
         term.say(HTML(f"<dim>{escape(look_for)}</dim>"))
 
 
-def grade_line(term: Terminal, reveal: Reveal) -> str:
+def grade_line(term: Terminal, reveal: Reveal, actions: str = "u s E ?") -> str:
+    """The grade keys with their next intervals; `actions` are the other keys offered."""
     parts = []
     for rating, name in RATINGS.items():
         mark = "*" if rating == reveal.suggested else ""
         parts.append(f"<key>{rating}</key> {name}{mark} {reveal.intervals[rating]}")
     line = " · ".join(parts)
-    message = HTML(f"{line}   <dim>Enter={RATINGS[reveal.suggested]} u s E ? q</dim> ")
-    keys = [*GRADE_KEYS, "enter", "u", "s", "E", "?"]
-    return term.key(message, keys)
+    message = HTML(f"{line}   <dim>Enter={RATINGS[reveal.suggested]} {actions} q</dim> ")
+    return term.key(message, [*GRADE_KEYS, "enter", *actions.split()])
 
 
 def edit_story(session: Session, term: Terminal, path) -> None:

@@ -185,12 +185,11 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
             story, options = resolve_story(typed, prompt.candidates)
             if story is None:
                 term.say(f"No single story matches {typed!r}; Tab lists them.")
-        term.say(
-            HTML(
-                f"Answer now, as in the room: <b>{clock_text(seconds)}</b>. Type it (Esc-Enter "
-                "finishes), or speak aloud and press Enter on the empty prompt to stop the clock."
-            )
+        instructions = term.wrap(
+            f"Answer now, as in the room: {clock_text(seconds)}. Type it (Esc-Enter finishes), "
+            "or speak aloud and press Enter on the empty prompt to stop the clock."
         )
+        term.say(HTML(f"<b>{escape(instructions)}</b>"))
         text, spent = narrate(term, session, seconds, "answer")
         analysis = analyze(text, story) if text else None
         if analysis is not None:
