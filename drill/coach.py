@@ -943,7 +943,9 @@ def _contradictions(text: str, story: Story) -> list[Contradiction]:
     return out
 
 
-def analyze(text: str, story: Story | None = None) -> Analysis:
+def analyze(
+    text: str, story: Story | None = None, budget_seconds: int = BUDGET_SECONDS
+) -> Analysis:
     """Figures on a spoken or typed answer, checked against the story when there is one."""
     words = _words(text)
     total = len(words)
@@ -980,8 +982,8 @@ def analyze(text: str, story: Story | None = None) -> Analysis:
     return Analysis(
         words=total,
         seconds=seconds,
-        budget_seconds=BUDGET_SECONDS,
-        over_budget=seconds > BUDGET_SECONDS,
+        budget_seconds=budget_seconds,
+        over_budget=seconds > budget_seconds,
         i_count=len(_I_SPOKEN.findall(text)),
         we_count=len(_WE.findall(text)),
         numbers=[n.text for n in nums],

@@ -191,7 +191,7 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
         )
         term.say(HTML(f"<b>{escape(instructions)}</b>"))
         text, spent = narrate(term, session, seconds, "answer")
-        analysis = analyze(text, story) if text else None
+        analysis = analyze(text, story, int(seconds)) if text else None
         if analysis is not None:
             term.say(render_analysis(analysis, color=False))
         term.say(HTML(f"<dim>Time: {clock_text(spent)} of {clock_text(seconds)}.</dim>"))
