@@ -155,8 +155,10 @@ def open_home() -> Home:
 
 def write_private(path: Path, text: str) -> None:
     """Write a file atomically with mode 0600, so a crash never leaves half a file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    import tempfile  # a temp name of its own: two drills starting at once must not collide
+
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
         handle.flush()
@@ -193,7 +195,10 @@ class Clock:
             days=1
         )
         if self.tz is None:
-            return local_start.astimezone().astimezone(UTC)
+            start = local_start.astimezone()
+            if start.replace(tzinfo=None) != local_start:  # a DST gap: the day starts after it
+                start = local_start.replace(fold=1).astimezone()
+            return start.astimezone(UTC)
         return local_start.replace(tzinfo=self.tz).astimezone(UTC)
 
 

@@ -91,7 +91,7 @@ class Library:
         for path in files:
             try:
                 st = path.stat()
-                parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
+                parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_mode}")  # chmod too
             except OSError:
                 parts.append(f"{path}:-")
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()

@@ -203,7 +203,7 @@ class Session:
         question = library.questions.get(card["ref"])
         if question is None:
             return None
-        mapped = self.store.mappings().get(question.id, set()) & library.stories.keys()
+        mapped = self.store.mapped_stories(question.id) & library.stories.keys()
         return Prompt(
             card,
             card["kind"],

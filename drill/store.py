@@ -231,6 +231,13 @@ class Store:
                 row = self.one("select * from reviews where id = ?", [review_id])
             if row is None:
                 return None
+            if self.scalar(
+                "select 1 from reviews where card_id = ? and id > ?", [row["card_id"], row["id"]]
+            ):
+                raise DrillError(
+                    f"cannot undo review {row['id']}: its card was reviewed again since "
+                    "(in another session); undo that review first"
+                )
             before = json.loads(row["before"])
             sets = ", ".join(f"{k} = ?" for k in before)
             self.conn.execute(
@@ -252,6 +259,11 @@ class Store:
         for row in self.all("select question, story from mappings order by question, story"):
             out.setdefault(row["question"], set()).add(row["story"])
         return out
+
+    def mapped_stories(self, question: str) -> set[str]:
+        """One question's stories: what a card on screen needs, without reading every mapping."""
+        rows = self.conn.execute("select story from mappings where question = ?", [question])
+        return {story for (story,) in rows}
 
     def map_story(self, question: str, story: str, now_iso: str) -> None:
         with self.transaction():
@@ -358,7 +370,15 @@ class Store:
         )
 
     def study_days(self) -> list[str]:
-        return [r["day"] for r in self.all("select distinct day from reviews order by day")]
+        # one index seek per distinct day, instead of a scan of every review
+        return [
+            r["day"]
+            for r in self.all(
+                "with recursive d(day) as (select min(day) from reviews union all "
+                "select (select min(day) from reviews where day > d.day) from d "
+                "where d.day is not null) select day from d where day is not null"
+            )
+        ]
 
     # --- progress and data --------------------------------------------------------------------
 
