@@ -41,9 +41,21 @@ BUDGETS = {  # PRODUCT.md, "Quality bars"
 }
 
 
-def env_for(home: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DRILL_")}
-    return {**env, "DRILL_HOME": str(home), "DRILL_NOW": NOW, "TERM": "xterm", "NO_COLOR": "1"}
+PYCACHE: Path | None = None  # set in main(): bytecode kept apart from the source tree
+
+
+def env_for(home: Path, bytecode: bool = True) -> dict:
+    """The environment of a measured process. With `bytecode`, compiled modules are cached
+    (under PYCACHE, outside the repo) as on any normal install; without, every module is
+    compiled from source at each start, as with PYTHONDONTWRITEBYTECODE=1."""
+    skip = ("DRILL_", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
+    env |= {"DRILL_HOME": str(home), "DRILL_NOW": NOW, "TERM": "xterm", "NO_COLOR": "1"}
+    if bytecode:
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -64,12 +76,27 @@ def wall(command: list[str], env: dict) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+# A fork of this (large) process would count its pages in the child's ru_maxrss before exec;
+# a tiny launcher forks instead, so the figure is the measured program's own peak.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, _, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss)
+"""
+
+
 def peak_rss_mb(command: list[str], env: dict) -> float:
-    """ru_maxrss of one child process, read with wait4 so no other child is counted."""
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    proc.returncode = 0
-    return usage.ru_maxrss / 1024  # KiB on Linux
+    """ru_maxrss of one process (KiB on Linux), through the launcher above."""
+    out = subprocess.run(
+        [PYTHON, "-S", "-c", LAUNCHER, *command], env=env, capture_output=True, text=True
+    )
+    return int(out.stdout.split()[-1]) / 1024
 
 
 # --- in a pseudo-terminal -------------------------------------------------------------------
@@ -211,15 +238,19 @@ def main() -> None:
     parser.add_argument("home", nargs="?", type=Path, help="a home made by bench/generate.py")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args()
+    global PYCACHE
     scratch = Path(tempfile.mkdtemp(prefix="drill-bench-"))
+    PYCACHE = scratch / "pycache"
     try:
         home = args.home
         if home is None:
             home = scratch / "home"
             print("building a synthetic home (bench/generate.py) ...", flush=True)
             build(home, quiet=True)
-        work = scratch / "work"  # grading and touching happen on a copy
+        work = scratch / "work"  # grading and touching happen on copies
         shutil.copytree(home, work)
+        session_home = scratch / "session"
+        shutil.copytree(home, session_home)
         env = env_for(home)
         runs = 8 if args.quick else 25
         version = sys.version.split()[0]
@@ -230,6 +261,10 @@ def main() -> None:
         line("floor: python -c pass", floor, "ms", None, floor_ms)
         status = timed_runs(lambda: wall([DRILL, "status"], env), runs)
         line("drill status, cold process", status, "ms", BUDGETS["status_cold_ms"], floor_ms)
+        raw = env_for(home, bytecode=False)
+        raw_floor = statistics.median(timed_runs(lambda: wall([PYTHON, "-c", "pass"], raw), runs))
+        no_cache = timed_runs(lambda: wall([DRILL, "status"], raw), runs)
+        line("  same, no bytecode cache", no_cache, "ms", BUDGETS["status_cold_ms"], raw_floor)
         first = timed_runs(lambda: first_card_ms(env), max(5, runs // 2))
         line("first card on screen (pty)", first, "ms", BUDGETS["first_card_ms"], floor_ms)
         grades = grade_next_ms(work, 150 if args.quick else 600)
@@ -249,7 +284,11 @@ def main() -> None:
         line("peak memory: drill status", status_mb, "MB", BUDGETS["peak_memory_mb"], None)
         floor_mb = [peak_rss_mb([PYTHON, "-c", "pass"], env) for _ in range(3)]
         line("peak memory: python -c pass", floor_mb, "MB", None, None)
-        session_mb = [session_peak_mb(env_for(work)) for _ in range(3)]
+        session_mb = []
+        for n in range(3):  # each on a fresh copy, so every run has cards to show
+            copy = scratch / f"session-{n}"
+            shutil.copytree(session_home, copy)
+            session_mb.append(session_peak_mb(env_for(copy)))
         line("peak memory: a session (12 cards)", session_mb, "MB", BUDGETS["peak_memory_mb"], None)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

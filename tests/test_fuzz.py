@@ -746,3 +746,31 @@ def test_cli_bad_options_exit_2_naming_the_option(home):
     assert result.exit_code == 2 and "DATETIME" in result.output and "ISO 8601" in result.output
     result = run("cards", "--kind", "flashcard")
     assert result.exit_code == 2 and "--kind" in result.output
+
+
+def test_a_duplicate_question_id_points_at_the_duplicate(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        '[[question]]\nid = "a"\ntext = "One?"\n\n[[question]]\nid = "b"\ntext = "Two?"\n\n'
+        '[[question]]\nid = "a"\ntext = "Three?"\n'
+    )
+    deck, problems = load_deck(path)
+    assert [q.id for q in deck.questions] == ["mine/a", "mine/b"]
+    assert [(p.line, p.message) for p in problems] == [(10, "duplicate question id 'a'")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.dates(min_value=datetime(2024, 1, 1).date(), max_value=datetime(2027, 1, 1).date()),
+        max_size=40,
+    )
+)
+def test_study_days_are_the_distinct_review_days_in_order(days):
+    store = Store(":memory:")
+    store.conn.execute("insert into cards (id, kind, ref) values (1, 'question', 'q/a')")
+    store.conn.executemany(
+        "insert into reviews (card_id, at, day, rating, mode) values (1, 'x', ?, 3, 'daily')",
+        [(d.isoformat(),) for d in days],
+    )
+    assert store.study_days() == sorted({d.isoformat() for d in days})

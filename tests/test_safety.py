@@ -610,3 +610,29 @@ def test_story_file_mishaps_never_delete_history(bank_home, mishap):
     assert story_reviews(store)["mentor"] == before["mentor"]
     assert_consistent(bank_home.db_path, store.review_count())
     store.close()
+
+
+def test_two_drills_writing_the_same_file_at_once(tmp_path):
+    """Two first runs at once both write config.toml: no crash, no half file, no litter."""
+    from drill.home import write_private
+
+    path = tmp_path / "config.toml"
+    texts = [f"new_per_day = {n}\n" * 40 for n in (1, 2)]
+    errors: list[BaseException] = []
+
+    def writer(text: str) -> None:
+        for _ in range(200):
+            try:
+                write_private(path, text)
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert path.read_text() in texts
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+    assert path.stat().st_mode & 0o777 == 0o600
