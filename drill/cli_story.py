@@ -213,7 +213,7 @@ def find_question(app, qid: str):
     if matches:
         raise DrillError(f"{qid!r} is in several decks: {', '.join(q.id for q in matches)}")
     raise DrillError(
-        f"no question {qid!r}; ids look like core/disagree-manager (`drill mapping show`)"
+        f"no question {qid!r}; ids look like traps/manager-call-you-opposed (`drill mapping show`)"
     )
 
 

@@ -278,8 +278,9 @@ class Session:
         """Take back this session's last grade; the card comes back as it was."""
         if not self.history:
             return None
-        review_id, _, _ = self.history.pop()
-        return self.store.undo_last(review_id)
+        row = self.store.undo_last(self.history[-1][0])  # may refuse: then nothing changes
+        self.history.pop()
+        return row
 
     def skip(self, prompt: Prompt) -> None:
         """Bury the card until the next study day."""

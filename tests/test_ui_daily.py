@@ -55,10 +55,16 @@ def drive(home, keys: str, **kwargs):
 
 def test_three_cards_answered_then_quit(mini_home):
     keys = (
-        "invoices\r" "y" "moved it to a worker\r" "replicas, rewrite\r"
-        "9 hours to 40 minutes, 2.1% to 0.2%\r" "\r"  # q1: right story, numbers: Enter = Good
-        "\r" "3"  # story card: think, then Good
-        "\r" "\r"  # q2: no story, Enter = suggested Again
+        "invoices\r"
+        "y"
+        "moved it to a worker\r"
+        "replicas, rewrite\r"
+        "9 hours to 40 minutes, 2.1% to 0.2%\r"
+        "\r"  # q1: right story, numbers: Enter = Good
+        "\r"
+        "3"  # story card: think, then Good
+        "\r"
+        "\r"  # q2: no story, Enter = suggested Again
         "\x04"  # Ctrl-D at the next prompt
     )
     store, summary, screen = drive(mini_home, keys)
@@ -87,7 +93,7 @@ def test_missing_metric_numbers_suggest_hard(mini_home):
 
 def test_override_keys_and_undo(mini_home):
     # q1 graded Easy with 'e', then at the story card's grade line 'u' undoes it
-    keys = "invoices\rn\r\r\r" "e" "\r" "u" "\x04"
+    keys = "invoices\rn\r\r\re\ru\x04"
     store, summary, screen = drive(mini_home, keys)
     assert store.scalar("select count(*) from reviews") == 0
     assert store.scalar("select count(*) from cards where reps > 0") == 0
@@ -96,25 +102,25 @@ def test_override_keys_and_undo(mini_home):
 
 
 def test_skip_buries_the_card(mini_home):
-    store, _, screen = drive(mini_home, "\r" "s" "\x04")
+    store, _, screen = drive(mini_home, "\rs\x04")
     assert store.scalar("select count(*) from cards where buried_until is not null") == 1
     assert store.scalar("select count(*) from reviews") == 0
 
 
 def test_help_then_grade_with_letter(mini_home):
-    store, _, screen = drive(mini_home, "\r" "?" "a" "\x04")
+    store, _, screen = drive(mini_home, "\r?a\x04")
     assert "undo the last grade" in screen
     assert store.scalar("select rating from reviews") == 1
 
 
 def test_ctrl_c_at_grade_line_quits_keeping_earlier_grades(mini_home):
-    store, summary, _ = drive(mini_home, "\r" "2" "\r" "\x03")
+    store, summary, _ = drive(mini_home, "\r2\r\x03")
     assert store.scalar("select count(*) from reviews") == 1
     assert summary.reviewed == 1
 
 
 def test_ambiguous_or_unknown_story_asks_again(mini_home):
-    store, _, screen = drive(mini_home, "zzz\r" "invoices\r" "n" "\r\r\r" "3" "\x04")
+    store, _, screen = drive(mini_home, "zzz\rinvoices\rn\r\r\r3\x04")
     assert "No story matches 'zzz'" in screen
     assert store.scalar("select story from reviews") == "invoices"
 
@@ -135,9 +141,39 @@ def test_editor_reloads_story(mini_home, monkeypatch, tmp_path):
     import sys
 
     monkeypatch.setenv("EDITOR", f'"{sys.executable}" "{script}"')
-    keys = "invoices\rn\r\r40 minutes\r" "E" "\r" "\x04"
+    keys = "invoices\rn\r\r40 minutes\rE\r\x04"
     store, _, screen = drive(mini_home, keys)
     text = (mini_home.stories_dir / "invoices.md").read_text()
     assert "35 minutes" in text
     assert store.scalar("select count(*) from reviews") == 1
     assert screen.count("35 minutes") >= 1
+
+
+def test_card_graded_elsewhere_meanwhile_is_reported_and_the_drill_goes_on(mini_home, monkeypatch):
+    from drill.store import StaleCard
+
+    real = Store.record_review
+    calls = []
+
+    def first_is_stale(self, card_id, *args, **kwargs):
+        calls.append(card_id)
+        if len(calls) == 1:
+            raise StaleCard(card_id)
+        return real(self, card_id, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "record_review", first_is_stale)
+    store, summary, screen = drive(mini_home, "\r3\r3\x04")
+    assert "Another drill graded this card meanwhile" in screen
+    assert store.scalar("select count(*) from reviews") == 1 and summary.reviewed == 1
+
+
+def test_refused_undo_keeps_the_grade_and_the_loop(mini_home, monkeypatch):
+    from drill.errors import DrillError
+
+    def refuse(self, review_id=None):
+        raise DrillError("cannot undo review 1: its card was reviewed again since")
+
+    monkeypatch.setattr(Store, "undo_last", refuse)
+    store, summary, screen = drive(mini_home, "\r3\ru3\x04")
+    assert "cannot undo review 1" in screen
+    assert store.scalar("select count(*) from reviews") == 2 and summary.reviewed == 2

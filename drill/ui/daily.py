@@ -8,9 +8,11 @@ from html import escape
 from prompt_toolkit.formatted_text import HTML
 
 from drill import editor
+from drill.errors import DrillError
 from drill.grading import resolve_story
 from drill.scheduling import RATINGS
 from drill.session import Answer, Prompt, Reveal, Session, Summary
+from drill.store import StaleCard
 from drill.ui.terminal import Quit, StoryCompleter, Terminal
 
 PAD = " " * 9  # continuation indent under "  story: "
@@ -74,7 +76,11 @@ def drill_card(session: Session, term: Terminal, prompt: Prompt) -> None:
             term.say(HELP)
             continue
         if action == "u":
-            undone = session.undo()
+            try:
+                undone = session.undo()
+            except DrillError as exc:  # another session reviewed that card since
+                term.say(HTML(f"<warn>{escape(str(exc))}</warn>"))
+                continue
             term.say("Undid the last grade." if undone else "Nothing to undo in this session.")
             return
         if action == "s":
@@ -93,7 +99,11 @@ def drill_card(session: Session, term: Terminal, prompt: Prompt) -> None:
                 prompt = refreshed
             continue
         rating = reveal.suggested if action == "enter" else GRADE_KEYS[action]
-        session.grade(prompt, answer, rating)
+        try:
+            session.grade(prompt, answer, rating)
+        except StaleCard:
+            term.say("Another drill graded this card meanwhile; its grade stands, moving on.")
+            return
         term.say(HTML(f"<dim>Graded {RATINGS[rating]}.</dim>"))
         return
 
