@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +31,7 @@ class Library:
     config: Config
     extra_decks: tuple[str, ...] = ()
     shipped: Path = field(default_factory=shipped_decks_dir)
+    _signature: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def deck_names(self) -> tuple[str, ...]:
@@ -38,17 +42,43 @@ class Library:
         return self.shipped / "examples"
 
     @cached_property
-    def _taxonomy(self) -> tuple[Taxonomy, list[Problem]]:
+    def _parsed(self) -> tuple:
+        """Taxonomy, decks and bank, parsed, or read back from the cache when no file changed.
+
+        Parsing a couple of thousand questions costs far more than a start-up should; the
+        cache is keyed by the same stat fingerprint that decides whether cards need syncing.
+        """
+        signature = self.signature()
+        cached = _read_cache(self.cache_path, signature)
+        if cached is not None:
+            return cached
         user = self.home.decks_dir / TAXONOMY_FILE
-        return load_taxonomy(user if user.is_file() else self.shipped / TAXONOMY_FILE)
+        taxonomy = load_taxonomy(user if user.is_file() else self.shipped / TAXONOMY_FILE)
+        decks = load_decks([self.shipped, self.home.decks_dir], self.deck_names, taxonomy[0])
+        bank = load_bank(
+            [self.home.stories_dir, self.examples_dir],
+            taxonomy[0].categories,
+            taxonomy[0].principles,
+        )
+        parsed = (taxonomy, decks, bank)
+        _write_cache(self.cache_path, signature, parsed)
+        return parsed
+
+    @property
+    def cache_path(self) -> Path:
+        return self.home.root / "cache" / "library.pickle"
+
+    @property
+    def _taxonomy(self) -> tuple[Taxonomy, list[Problem]]:
+        return self._parsed[0]
 
     @property
     def taxonomy(self) -> Taxonomy:
         return self._taxonomy[0]
 
-    @cached_property
+    @property
     def _decks(self) -> tuple[dict[str, Deck], list[Problem]]:
-        return load_decks([self.shipped, self.home.decks_dir], self.deck_names, self.taxonomy)
+        return self._parsed[1]
 
     @property
     def decks(self) -> dict[str, Deck]:
@@ -58,13 +88,9 @@ class Library:
     def questions(self) -> dict[str, Question]:
         return {q.id: q for deck in self.decks.values() for q in deck.questions}
 
-    @cached_property
+    @property
     def bank(self) -> Bank:
-        return load_bank(
-            [self.home.stories_dir, self.examples_dir],
-            self.taxonomy.categories,
-            self.taxonomy.principles,
-        )
+        return self._parsed[2]
 
     @property
     def stories(self) -> dict[str, Story]:
@@ -83,6 +109,11 @@ class Library:
 
     def signature(self) -> str:
         """A fingerprint of every file the card set depends on, from stat calls only."""
+        if self._signature is None:
+            self._signature = self._fingerprint()
+        return self._signature
+
+    def _fingerprint(self) -> str:
         parts = [",".join(self.deck_names)]
         files = [self.shipped / TAXONOMY_FILE, self.home.decks_dir / TAXONOMY_FILE]
         available = deck_paths([self.shipped, self.home.decks_dir])
@@ -112,6 +143,35 @@ class Library:
                     wanted.append(("story", story.id, facet, position))
             position += 1
         return wanted
+
+
+CACHE_FORMAT = 1
+
+
+def _read_cache(path: Path, signature: str):
+    """The parsed library if the cache holds this signature; None on any doubt."""
+    try:
+        data = path.read_bytes()
+        format_, cached_signature, parsed = pickle.loads(data)
+    except Exception:  # a missing, partial or foreign cache file is just a miss
+        return None
+    if format_ != CACHE_FORMAT or cached_signature != signature:
+        return None
+    return parsed
+
+
+def _write_cache(path: Path, signature: str, parsed) -> None:
+    """Best effort: a cache that cannot be written only costs speed next time."""
+    name = None
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".library.", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((CACHE_FORMAT, signature, parsed), handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(name, path)
+    except Exception:
+        if name and os.path.exists(name):
+            os.unlink(name)
 
 
 def sync(store, library: Library, now_iso: str, force: bool = False) -> bool:

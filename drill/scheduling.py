@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from fsrs import Card, Rating, Scheduler, State
+from typing import TYPE_CHECKING
 
 from drill.home import iso, parse_iso
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-STATE_NAMES = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
+if TYPE_CHECKING:  # py-fsrs is imported when first needed: a card can be drawn before that
+    from fsrs import Card, Scheduler
+
+# py-fsrs's State values
+STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 STATE_BY_NAME = {name: state for state, name in STATE_NAMES.items()}
 LEARN_AHEAD = timedelta(minutes=20)
 
@@ -55,11 +58,13 @@ class Memory:
         }
 
     def to_fsrs(self, now: datetime) -> Card:
+        from fsrs import Card, State
+
         if self.state == "new":
             return Card(card_id=1, due=now.astimezone(UTC))
         return Card(
             card_id=1,
-            state=STATE_BY_NAME[self.state],
+            state=State(STATE_BY_NAME[self.state]),
             step=self.step,
             stability=self.stability,
             difficulty=self.difficulty,
@@ -73,6 +78,8 @@ def make_scheduler(
     desired_retention: float = 0.9,
     fuzz: bool = True,
 ) -> Scheduler:
+    from fsrs import Scheduler
+
     kwargs = {"desired_retention": desired_retention, "enable_fuzzing": fuzz}
     if parameters:
         kwargs["parameters"] = tuple(parameters)
@@ -81,11 +88,13 @@ def make_scheduler(
 
 def review(memory: Memory, rating: int, now: datetime, scheduler: Scheduler) -> Memory:
     """The card's memory after a review at `now` (any zone; py-fsrs gets UTC)."""
+    from fsrs import Rating
+
     moment = now.astimezone(UTC)
     card, _ = scheduler.review_card(memory.to_fsrs(moment), Rating(rating), moment)
     lapse = rating == 1 and memory.state == "review"
     return Memory(
-        state=STATE_NAMES[card.state],
+        state=STATE_NAMES[int(card.state)],
         step=card.step,
         stability=card.stability,
         difficulty=card.difficulty,
@@ -103,6 +112,8 @@ def preview(memory: Memory, now: datetime, scheduler: Scheduler) -> dict[int, ti
 
 
 def replace_scheduler(scheduler: Scheduler, fuzz: bool) -> Scheduler:
+    from fsrs import Scheduler
+
     return Scheduler(
         parameters=scheduler.parameters,
         desired_retention=scheduler.desired_retention,

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from drill import grading, scheduling
 from drill.bank import FACET_LABELS, Story
@@ -98,9 +99,7 @@ class Session:
         self.timer = timer
         self.started = timer()
         self.history: list[tuple[int, int, int]] = []  # (review id, card id, rating)
-        self.scheduler = scheduling.make_scheduler(
-            store.parameters(), self.config.desired_retention, fuzz=fuzz
-        )
+        self.fuzz = fuzz
         self.queue_size = 0
         self.reschedule = True
         sync(store, library, iso(clock().utc))
@@ -109,6 +108,13 @@ class Session:
             at for at in (parse_iso(p["at"]) for p in store.plans()) if at and at > now
         ]
         self.at_risk = self._at_risk(now) if self.interviews else []
+
+    @cached_property
+    def scheduler(self):
+        """py-fsrs with the stored parameters; built on first use, after the first card."""
+        return scheduling.make_scheduler(
+            self.store.parameters(), self.config.desired_retention, fuzz=self.fuzz
+        )
 
     @property
     def config(self) -> Config:
