@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from drill import grading, scheduling
-from drill.bank import FACET_LABELS, Story
+from drill.bank import FACET_LABELS, FACETS, Story
 from drill.decks import Question
 from drill.home import Clock, Config, iso, parse_iso
 from drill.library import Library, sync
@@ -157,14 +157,19 @@ class Session:
         clock = self.clock()
         now = clock.utc
         day = self.today(clock)
-        reviewed = {
-            sibling_group(kind, ref): ids
-            for (kind, ref), ids in self.store.reviewed_today(day).items()
-        }
+        reviewed_keys = self.store.reviewed_today(day)
+        reviewed = {sibling_group(kind, ref): ids for (kind, ref), ids in reviewed_keys.items()}
         introduced = self.store.new_introduced(day)
         new_allowed = self.new_allowed(introduced)
         rows = self.store.queue_rows(
-            self.kinds, iso(now), iso(now + scheduling.LEARN_AHEAD), new_limit=new_allowed * 6 + 6
+            self.kinds,
+            iso(now),
+            iso(now + scheduling.LEARN_AHEAD),
+            # enough new cards to fill the allowance after burying: a story has one per facet
+            new_limits={
+                k: (new_allowed + 1) * (len(FACETS) if k == "story" else 1) for k in self.kinds
+            },
+            buried_refs={ref for _, ref in reviewed_keys},
         )
         cards = [QueueCard.from_row(r) for r in rows]
         stories_first = introduced.get("story", 0) < sum(

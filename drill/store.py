@@ -342,8 +342,20 @@ class Store:
 
     # --- the queue ----------------------------------------------------------------------------
 
-    def queue_rows(self, kinds, now_iso: str, horizon_iso: str, new_limit: int) -> list[dict]:
-        """Cards that could be queued now: due (or learning within the horizon) and some new."""
+    def queue_rows(
+        self,
+        kinds,
+        now_iso: str,
+        horizon_iso: str,
+        new_limits: dict[str, int],
+        buried_refs: Iterable[str] = (),
+    ) -> list[dict]:
+        """Cards that could be queued now: due (or learning within the horizon) and some new.
+
+        New cards of `buried_refs` (questions and stories whose siblings were reviewed today)
+        are left out here, so the limit counts only cards that can really be shown.
+        """
+        buried = list(buried_refs)
         kinds = tuple(kinds)
         where = (
             f"active = 1 and kind in ({','.join('?' * len(kinds))}) "
@@ -353,11 +365,12 @@ class Store:
             f"select * from cards where {where} and state != 'new' and due <= ?",
             [*kinds, now_iso, horizon_iso],
         )
+        not_buried = f"and ref not in ({','.join('?' * len(buried))}) " if buried else ""
         for kind in kinds:
             rows += self.all(
                 f"select * from cards where {where} and state = 'new' and kind = ? "
-                "order by position, id limit ?",
-                [*kinds, now_iso, kind, new_limit],
+                f"{not_buried}order by position, id limit ?",
+                [*kinds, now_iso, kind, *buried, new_limits.get(kind, 0)],
             )
         return rows
 

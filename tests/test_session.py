@@ -212,3 +212,22 @@ def test_grades_store_mode_duration_and_answer(bank_home, rating):
     row = session.store.one("select * from reviews")
     assert row["rating"] == rating and row["mode"] == "daily" and row["duration_ms"] >= 0
     assert row["day"] == "2026-12-01" and "typed text" in row["answer"]
+
+
+def test_new_story_cards_behind_buried_siblings_still_come(home):
+    from tests.conftest import MENTOR
+
+    for index in range(20):
+        (home.stories_dir / f"s{index:02d}.md").write_text(MENTOR)
+    home.config_path.write_text("decks = []\nnew_per_day = 15\n")
+    first = make_session(home, max_cards=100)
+    while (p := first.next_card()) is not None:
+        first.grade(p, Answer(), 4)
+    assert first.done == 15
+    home.config_path.write_text("decks = []\nnew_per_day = 17\n")
+    second = make_session(home, max_cards=100)
+    shown = []
+    while (p := second.next_card()) is not None:
+        shown.append(p.story.id)
+        second.grade(p, Answer(), 4)
+    assert len(shown) == 2 and not set(shown) & {f"s{i:02d}" for i in range(15)}
