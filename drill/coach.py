@@ -353,10 +353,11 @@ def rule_long_situation(story: Story, ctx: LintContext) -> list[Finding]:
 
 
 _ASSIGNED = re.compile(
-    r"(?i)\bI\s+(?:was|got|had\s+been)\s+(?:asked|assigned|tasked|told\s+to|handed|"
+    r"(?i)\b(?:I|we|my\s+team|our\s+team)\s+(?:was|were|got|had\s+been)\s+"
+    r"(?:asked|assigned|tasked|told\s+to|handed|"
     r"instructed|directed|brought\s+in|given\s+(?:the|a|an|this|that)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:task|ticket|project|job|problem|work|assignment|bug|epic))\b|"
-    r"\b(?:manager|lead|boss|director|VP|CTO)\s+(?:asked|assigned|told|tasked|gave)\s+me\b|"
+    r"\b(?:manager|lead|boss|director|VP|CTO)\s+(?:asked|assigned|told|tasked|gave)\s+(?:me|us)\b|"
     r"\bwas\s+assigned\s+to\s+me\b"
 )
 

@@ -895,3 +895,15 @@ def test_fuzz_coach_never_raises_and_quotes_the_story(text):
 def test_list_markers_are_not_numbers():
     assert extract_numbers("1. Latency fell.\n2) Errors fell.") == []
     assert run("no-metric", with_sections(metric="1. Checkout felt snappier."))
+
+
+def test_assigned_problem_also_catches_the_team_being_handed_it():
+    from drill.bank import parse_story
+    from drill.coach import lint
+
+    for sentence in ("We were asked to fix checkout.", "My manager asked us to fix checkout."):
+        story, _ = parse_story(f"# T\n\n## Problem\n{sentence}\n", "t", "t.md")
+        found = [f for f in lint(story) if f.rule == "assigned-problem"]
+        assert [f.span for f in found] == [sentence] and found[0].line == 4
+    story, _ = parse_story("# T\n\n## Problem\nWe were surprised by the churn.\n", "t", "t.md")
+    assert not [f for f in lint(story) if f.rule == "assigned-problem"]
