@@ -112,6 +112,7 @@ class Terminal:
             bind("c-m" if key == "enter" else key, key)
         for key in ("q", "c-c", "c-d"):
             bind(key, "q")
+
         @bindings.add("<any>")
         def _ignore(event) -> None:
             """Other keys do nothing; they must not end the prompt (nor may a CPR reply)."""
