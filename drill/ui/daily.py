@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from html import escape
 
 from prompt_toolkit.formatted_text import HTML
 
 from drill import editor
+from drill.bank import Story
 from drill.errors import DrillError
 from drill.grading import resolve_story
 from drill.scheduling import RATINGS
@@ -115,22 +115,10 @@ def ask_question(session: Session, term: Terminal, prompt: Prompt) -> Answer:
     term.say(HTML(f"<dim>{escape(question.deck)} · {escape(tag)}</dim>"))
     term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
     answer = Answer()
-    started = time.monotonic()
-    stories = list(prompt.candidates)
-    while True:
-        typed = term.ask("Story> ", completer=StoryCompleter(stories))
-        if not typed.strip():
-            break
-        story, options = resolve_story(typed, stories)
-        if story is not None:
-            answer.story = story.id
-            break
-        if options:
-            names = ", ".join(s.id for s in options[:6])
-            term.say(f"More than one story matches {typed!r}: {names}")
-        else:
-            term.say(f"No story matches {typed!r}; Tab lists them, Enter alone gives up.")
-    answer.latency_ms = int((time.monotonic() - started) * 1000)
+    started = session.timer()
+    story = pick_story(term, prompt.candidates)
+    answer.story = story.id if story else None
+    answer.latency_ms = int((session.timer() - started) * 1000)
     if answer.story and not prompt.mapped:
         keep = term.key(
             HTML(f"Keep <b>{escape(answer.story)}</b> as the story for this question? [y/n] "),
@@ -144,6 +132,22 @@ def ask_question(session: Session, term: Terminal, prompt: Prompt) -> Answer:
         answer.alternatives = term.ask("Alternatives> ")
         answer.metric = term.ask("Metric> ")
     return answer
+
+
+def pick_story(term: Terminal, stories: list[Story]) -> Story | None:
+    """Ask which story answers; Tab completes, best match first; Enter alone gives up."""
+    while True:
+        typed = term.ask("Story> ", completer=StoryCompleter(stories))
+        if not typed.strip():
+            return None
+        story, options = resolve_story(typed, stories)
+        if story is not None:
+            return story
+        if options:
+            names = ", ".join(s.id for s in options[:6])
+            term.say(f"More than one story matches {typed!r}: {names}")
+        else:
+            term.say(f"No story matches {typed!r}; Tab lists them, Enter alone gives up.")
 
 
 def ask_story_facet(term: Terminal, prompt: Prompt) -> Answer:

@@ -10,7 +10,7 @@ from prompt_toolkit.key_binding import KeyBindings
 from drill.grading import resolve_story
 from drill.modes import CramSession, MapSession
 from drill.scheduling import RATINGS
-from drill.ui.daily import run_daily
+from drill.ui.daily import pick_story, run_daily
 from drill.ui.terminal import Quit, StoryCompleter, Terminal
 
 OFFER_LIMIT = 5
@@ -80,17 +80,10 @@ def offer_unmapped(session: MapSession, term: Terminal) -> None:
     for question in shown:
         term.say()
         term.say(HTML(f"<question>{escape(term.wrap(question.text))}</question>"))
-        ranked = rank_stories(question, stories)
-        while True:
-            typed = term.ask("Story> ", completer=StoryCompleter(ranked))
-            if not typed.strip():
-                break
-            story, options = resolve_story(typed, ranked)
-            if story is not None:
-                session.keep_mapping(question, story)
-                term.say(HTML(f"<dim>Mapped to {escape(story.id)}.</dim>"))
-                break
-            term.say(f"No single story matches {typed!r}; Tab lists them.")
+        story = pick_story(term, rank_stories(question, stories))
+        if story is not None:
+            session.keep_mapping(question, story)
+            term.say(HTML(f"<dim>Mapped to {escape(story.id)}.</dim>"))
 
 
 def render_map_summary(session: MapSession, term: Terminal) -> None:
@@ -177,14 +170,7 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
     term.toolbar = lambda: " rehearsal · Ctrl-D quits"
     try:
         term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
-        story = None
-        while story is None:
-            typed = term.ask("Story> ", completer=StoryCompleter(prompt.candidates))
-            if not typed.strip():
-                break
-            story, options = resolve_story(typed, prompt.candidates)
-            if story is None:
-                term.say(f"No single story matches {typed!r}; Tab lists them.")
+        story = pick_story(term, prompt.candidates)
         instructions = term.wrap(
             f"Answer now, as in the room: {clock_text(seconds)}. Type it (Esc-Enter finishes), "
             "or speak aloud and press Enter on the empty prompt to stop the clock."
