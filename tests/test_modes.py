@@ -193,18 +193,22 @@ def test_cram_readiness_moves_when_rescheduling(mini_home):
     assert all(r.after > r.before for r in table.values())
 
 
-def test_rehearse_countdown_analysis_followup_and_history(mini_home):
-    store = Store(mini_home.db_path)
-    session = Session(
+def rehearse_session(home, timer=time.monotonic):
+    store = Store(home.db_path)
+    return store, Session(
         store,
-        Library(mini_home, mini_home.config()),
+        Library(home, home.config()),
         clock_from_env,
         "rehearse",
         kinds=("question",),
-        timer=scaled_timer(1_000_000),
+        timer=timer,
         max_minutes=10**9,
         fuzz=False,
     )
+
+
+def test_rehearse_countdown_analysis_followup_and_history(mini_home):
+    store, session = rehearse_session(mini_home, scaled_timer(1_000_000))
     prompt = session.prompt_for(store.card_for("question", "mini/big-call"))
     narrative = "We moved the invoices to a worker and it was a lot better for everyone."
     keys = "invoices\r" + narrative + "\x1b\r" + "I looked at the dashboards.\x1b\r" + "2"
@@ -221,15 +225,7 @@ def test_rehearse_countdown_analysis_followup_and_history(mini_home):
 
 
 def test_rehearse_spoken_answer_enter_on_empty_stops_clock(mini_home):
-    store = Store(mini_home.db_path)
-    session = Session(
-        store,
-        Library(mini_home, mini_home.config()),
-        clock_from_env,
-        "rehearse",
-        kinds=("question",),
-        fuzz=False,
-    )
+    store, session = rehearse_session(mini_home)
     prompt = session.prompt_for(store.card_for("question", "mini/grow-someone"))
     rehearsal_id, _ = drive(lambda s, t: run_rehearse(s, prompt, 180, t), session, "mentor\r\r\r3")
     row = store.rehearsal(rehearsal_id)
