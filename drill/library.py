@@ -42,35 +42,44 @@ class Library:
         return self.shipped / "examples"
 
     @cached_property
-    def _parsed(self) -> tuple:
-        """Taxonomy, decks and bank, parsed, or read back from the cache when no file changed.
+    def _parsed_decks(self) -> tuple:
+        """Taxonomy and decks, parsed, or read back from the cache when no deck file changed.
 
-        Parsing a couple of thousand questions costs far more than a start-up should; the
-        cache is keyed by the same stat fingerprint that decides whether cards need syncing.
+        Parsing a couple of thousand questions costs far more than a start-up should. Decks
+        and stories are cached apart, so editing a story does not re-parse the questions.
         """
-        signature = self.signature()
-        cached = _read_cache(self.cache_path, signature)
+        key = self._fingerprint(self._deck_files())
+        cached = _read_cache(self.cache_dir / "decks.pickle", key)
         if cached is not None:
             return cached
         user = self.home.decks_dir / TAXONOMY_FILE
         taxonomy = load_taxonomy(user if user.is_file() else self.shipped / TAXONOMY_FILE)
         decks = load_decks([self.shipped, self.home.decks_dir], self.deck_names, taxonomy[0])
+        _write_cache(self.cache_dir / "decks.pickle", key, (taxonomy, decks))
+        return taxonomy, decks
+
+    @cached_property
+    def bank(self) -> Bank:
+        """The story files, parsed, or read back from the cache when none changed."""
+        key = self._fingerprint(self._taxonomy_files() + self._story_files())
+        cached = _read_cache(self.cache_dir / "bank.pickle", key)
+        if cached is not None:
+            return cached
         bank = load_bank(
             [self.home.stories_dir, self.examples_dir],
-            taxonomy[0].categories,
-            taxonomy[0].principles,
+            self.taxonomy.categories,
+            self.taxonomy.principles,
         )
-        parsed = (taxonomy, decks, bank)
-        _write_cache(self.cache_path, signature, parsed)
-        return parsed
+        _write_cache(self.cache_dir / "bank.pickle", key, bank)
+        return bank
 
     @property
-    def cache_path(self) -> Path:
-        return self.home.root / "cache" / "library.pickle"
+    def cache_dir(self) -> Path:
+        return self.home.root / "cache"
 
     @property
     def _taxonomy(self) -> tuple[Taxonomy, list[Problem]]:
-        return self._parsed[0]
+        return self._parsed_decks[0]
 
     @property
     def taxonomy(self) -> Taxonomy:
@@ -78,7 +87,7 @@ class Library:
 
     @property
     def _decks(self) -> tuple[dict[str, Deck], list[Problem]]:
-        return self._parsed[1]
+        return self._parsed_decks[1]
 
     @property
     def decks(self) -> dict[str, Deck]:
@@ -87,10 +96,6 @@ class Library:
     @cached_property
     def questions(self) -> dict[str, Question]:
         return {q.id: q for deck in self.decks.values() for q in deck.questions}
-
-    @property
-    def bank(self) -> Bank:
-        return self._parsed[2]
 
     @property
     def stories(self) -> dict[str, Story]:
@@ -110,15 +115,23 @@ class Library:
     def signature(self) -> str:
         """A fingerprint of every file the card set depends on, from stat calls only."""
         if self._signature is None:
-            self._signature = self._fingerprint()
+            self._signature = self._fingerprint(self._deck_files() + self._story_files())
         return self._signature
 
-    def _fingerprint(self) -> str:
-        parts = [",".join(self.deck_names)]
-        files = [self.shipped / TAXONOMY_FILE, self.home.decks_dir / TAXONOMY_FILE]
+    def _taxonomy_files(self) -> list[Path]:
+        return [self.shipped / TAXONOMY_FILE, self.home.decks_dir / TAXONOMY_FILE]
+
+    def _deck_files(self) -> list[Path]:
         available = deck_paths([self.shipped, self.home.decks_dir])
-        files += [available[name] for name in self.deck_names if name in available]
-        files += story_files(self.home.stories_dir) + story_files(self.examples_dir)
+        return self._taxonomy_files() + [
+            available[name] for name in self.deck_names if name in available
+        ]
+
+    def _story_files(self) -> list[Path]:
+        return story_files(self.home.stories_dir) + story_files(self.examples_dir)
+
+    def _fingerprint(self, files: list[Path]) -> str:
+        parts = [",".join(self.deck_names)]
         for path in files:
             try:
                 st = path.stat()
