@@ -54,17 +54,16 @@ class App:
 
 def company_deck(company: str, home: Home, config) -> str:
     """The deck that `--company X` adds: the framework's deck, or a deck named X."""
-    from drill.decks import deck_paths, shipped_decks_dir
+    from drill.decks import company_deck as deck_for
+    from drill.decks import deck_paths
     from drill.library import Library
 
-    key = company.strip().lower()
     library = Library(home, config)
-    framework = library.taxonomy.frameworks.get(key)
-    if framework and framework.deck:
-        return framework.deck
-    if key in deck_paths([shipped_decks_dir(), home.decks_dir]):
-        return key
-    known = sorted(f.id for f in library.taxonomy.frameworks.values())
+    available = deck_paths([library.shipped, home.decks_dir])
+    deck = deck_for(company, library.taxonomy.frameworks, available)
+    if deck is not None:
+        return deck
+    known = sorted(library.taxonomy.frameworks)
     raise click.BadParameter(
         f"no framework or deck named {company!r} (known: {', '.join(known)})",
         param_hint="--company",

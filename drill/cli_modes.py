@@ -137,7 +137,8 @@ def map_command(seconds: float, cards: int, company: str | None) -> None:
 @click.option("--no-reschedule", is_flag=True, help="Log reviews as cram; leave schedules alone.")
 def cram(company, at, in_, minutes, no_reschedule) -> None:
     """Before an interview: every relevant card, weakest at interview time first."""
-    from drill.cli import App, company_deck, need_terminal
+    from drill.cli import App, need_terminal
+    from drill.decks import company_deck, deck_paths
     from drill.home import parse_iso
 
     if at and in_:
@@ -160,11 +161,13 @@ def cram(company, at, in_, minutes, no_reschedule) -> None:
                 "no interview ahead: give --at or --in, or add one with `drill plan add`"
             )
         interview = parse_iso(plans[0]["at"])
-        company = company or plans[0]["company"]
-        app = App(company if _known_company(app, company) else None)
+        planned = plans[0]["company"]
+        available = deck_paths([app.library.shipped, app.home.decks_dir])
+        if not company and company_deck(planned, app.library.taxonomy.frameworks, available):
+            app = App(planned)  # a plan for a company without a deck crams every card
     if interview <= clock.now:
         raise click.BadParameter("the interview time is in the past", param_hint="--at")
-    deck = company_deck(company, app.home, app.config) if company and app.company else None
+    deck = app.library.extra_decks[0] if app.company else None
     from drill.modes import CramSession
     from drill.ui.modes import run_cram
 
@@ -179,16 +182,6 @@ def cram(company, at, in_, minutes, no_reschedule) -> None:
         reschedule=not no_reschedule,
     )
     run_cram(session)
-
-
-def _known_company(app, company: str) -> bool:
-    from drill.cli import company_deck
-
-    try:
-        company_deck(company, app.home, app.config)
-    except click.BadParameter:
-        return False
-    return True
 
 
 @click.command()

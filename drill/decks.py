@@ -288,6 +288,15 @@ def deck_paths(directories: Iterable[Path]) -> dict[str, Path]:
     return found
 
 
+def company_deck(company: str, frameworks: dict, available: Iterable[str]) -> str | None:
+    """The deck a company stands for: its framework's deck, or a deck of that name."""
+    key = company.strip().lower()
+    framework = frameworks.get(key)
+    if framework is not None and framework.deck:
+        return framework.deck
+    return key if key in set(available) else None
+
+
 def load_decks(
     directories: Iterable[Path], names: Iterable[str], taxonomy: Taxonomy | None
 ) -> tuple[dict[str, Deck], list[Problem]]:

@@ -213,15 +213,6 @@ def latency_trend(rows: list[dict]) -> list[dict]:
     return out
 
 
-def plan_deck(company: str, frameworks: dict, available: set[str]) -> str | None:
-    """The deck an interview's company stands for: its framework's deck or a deck of its name."""
-    key = company.strip().lower()
-    framework = frameworks.get(key)
-    if framework is not None and framework.deck:
-        return framework.deck
-    return key if key in available else None
-
-
 def readiness(
     cards: list[dict],
     deck_questions: set[str] | None,
@@ -261,7 +252,7 @@ def readiness(
 def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
     """Every figure `drill stats` shows, as plain data."""
     from drill import scheduling
-    from drill.decks import deck_paths
+    from drill.decks import company_deck, deck_paths
 
     today = clock.day(clock.now, config.day_starts_at)
     start, end = window(today, days)
@@ -285,7 +276,7 @@ def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
     if plan is not None:
         at = parse_iso(plan["at"])
         available = set(deck_paths([library.shipped, library.home.decks_dir]))
-        deck = plan_deck(plan["company"], library.taxonomy.frameworks, available)
+        deck = company_deck(plan["company"], library.taxonomy.frameworks, available)
         questions = (
             {q.id for q in library.all_questions().values() if q.deck == deck} if deck else None
         )

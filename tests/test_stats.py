@@ -164,14 +164,16 @@ def test_readiness_without_a_deck_uses_every_active_card():
     assert result == {"cards": 2, "unseen": 1, "at_risk": 1, "recall": 0.475}
 
 
-def test_plan_deck_is_the_framework_deck_or_a_deck_of_that_name():
+def test_company_deck_is_the_framework_deck_or_a_deck_of_that_name():
+    from drill.decks import company_deck
+
     class Framework:
         deck = "amazon"
 
     frameworks = {"amazon": Framework()}
-    assert stats.plan_deck("Amazon", frameworks, {"core", "amazon"}) == "amazon"
-    assert stats.plan_deck("core", frameworks, {"core", "amazon"}) == "core"
-    assert stats.plan_deck("acme", frameworks, {"core", "amazon"}) is None
+    assert company_deck("Amazon", frameworks, {"core", "amazon"}) == "amazon"
+    assert company_deck("core", frameworks, {"core", "amazon"}) == "core"
+    assert company_deck("acme", frameworks, {"core", "amazon"}) is None
 
 
 # --- charts -----------------------------------------------------------------------------------

@@ -41,12 +41,11 @@ def run_daily(session: Session, terminal: Terminal | None = None) -> Summary:
     term = terminal or Terminal()
     term.toolbar = lambda: toolbar_text(session)
     if session.library.bank.only_examples:
-        term.say(
-            HTML(
-                "<warn>You are drilling the example stories.</warn> Write one of your own with "
-                "<key>drill story new</key>; examples drop out once you have one."
-            )
+        notice = term.wrap(
+            "You are drilling the example stories. Write one of your own with `drill story new`;"
+            " examples drop out once you have one."
         )
+        term.say(HTML(f"<warn>{escape(notice)}</warn>"))
     for problem in session.library.problems[:5]:
         term.say(HTML(f"<warn>{escape(str(problem))}</warn>"))
     try:
