@@ -42,10 +42,9 @@ def run_daily(session: Session, terminal: Terminal | None = None) -> Summary:
     term.toolbar = lambda: toolbar_text(session)
     if session.library.bank.only_examples:
         notice = term.wrap(
-            "You are drilling the example stories. Write one of your own with `drill story new`;"
-            " examples drop out once you have one."
+            "You are drilling the example stories; they drop out once you have one of your own."
         )
-        term.say(HTML(f"<warn>{escape(notice)}</warn>"))
+        term.say(HTML(f"<warn>{escape(notice)}</warn>\nWrite one with: <key>drill story new</key>"))
     for problem in session.library.problems[:5]:
         term.say(HTML(f"<warn>{escape(str(problem))}</warn>"))
     try:
