@@ -31,7 +31,7 @@ class Library:
     config: Config
     extra_decks: tuple[str, ...] = ()
     shipped: Path = field(default_factory=shipped_decks_dir)
-    _signature: str | None = field(default=None, repr=False, compare=False)
+    _stats: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def deck_names(self) -> tuple[str, ...]:
@@ -114,9 +114,7 @@ class Library:
 
     def signature(self) -> str:
         """A fingerprint of every file the card set depends on, from stat calls only."""
-        if self._signature is None:
-            self._signature = self._fingerprint(self._deck_files() + self._story_files())
-        return self._signature
+        return self._fingerprint(self._deck_files() + self._story_files())
 
     def _taxonomy_files(self) -> list[Path]:
         return [self.shipped / TAXONOMY_FILE, self.home.decks_dir / TAXONOMY_FILE]
@@ -131,13 +129,17 @@ class Library:
         return story_files(self.home.stories_dir) + story_files(self.examples_dir)
 
     def _fingerprint(self, files: list[Path]) -> str:
+        """Hash of the files' stat data; each file is stat'ed once per Library (the sync
+        signature and the two parse caches share the calls)."""
         parts = [",".join(self.deck_names)]
         for path in files:
-            try:
-                st = path.stat()
-                parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_mode}")  # chmod too
-            except OSError:
-                parts.append(f"{path}:-")
+            if path not in self._stats:
+                try:
+                    st = path.stat()
+                    self._stats[path] = f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_mode}"
+                except OSError:
+                    self._stats[path] = f"{path}:-"
+            parts.append(self._stats[path])
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
     def wanted_cards(self, mappings: dict[str, set[str]]) -> list[tuple[str, str, str, int]]:
