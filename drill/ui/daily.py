@@ -7,7 +7,7 @@ from html import escape
 from prompt_toolkit.formatted_text import HTML
 
 from drill import editor
-from drill.bank import Story
+from drill.bank import FACETS, Story
 from drill.errors import DrillError
 from drill.grading import resolve_story
 from drill.scheduling import RATINGS
@@ -177,9 +177,9 @@ def show_reveal(term: Terminal, prompt: Prompt, answer: Answer, reveal: Reveal) 
             ("Alternatives", answer.alternatives, "alternatives"),
             ("Metric", answer.metric, "metric"),
         ]
+        if story is None and not answer.typed:
+            pairs = []  # nothing typed and nothing to compare it with
     else:
-        from drill.bank import FACETS
-
         term.say(HTML(f"<heading>{escape(story.id if story else '')}</heading>"))
         pairs = [(name.title(), "", name) for name in FACETS[prompt.facet]]
         if answer.recall:
