@@ -315,8 +315,13 @@ def test_no_baseline_single_number():
 
 
 def test_no_baseline_two_unrelated_numbers_are_not_a_pair():
-    story = with_sections(metric="I met 3 people to discuss 4 options for checkout.")
+    story = with_sections(metric="Checkout served 900 orders an hour at 240 ms p95.")
     assert [f.rule for f in run("no-baseline", story)] == ["no-baseline"]
+
+
+def test_counts_of_people_and_options_are_not_measurements():
+    story = with_sections(metric="I met 3 people to discuss 4 options for checkout.")
+    assert run("no-baseline", story) == [] and run("no-metric", story)
 
 
 def test_no_baseline_relative_change_is_only_info():
@@ -582,8 +587,8 @@ def test_level_junior_did_work_without_a_decision():
 def test_level_someone_elses_decision_is_not_the_users():
     story = with_sections(decision="My manager decided to add a cache, because prices change.")
     estimate = estimate_level(story)
-    assert "own-decision" not in estimate.signals and estimate.level == "junior"
-    assert coach._MISSING["own-decision"] in estimate.missing_for("mid")
+    assert "own-decision" not in estimate.signals and estimate.level == "mid"
+    assert estimate.missing_for("senior")[0] == coach._MISSING["own-decision"]
 
 
 def test_level_mid_when_the_problem_was_assigned():
@@ -594,11 +599,17 @@ def test_level_mid_when_the_problem_was_assigned():
     assert missing == [coach._MISSING["assigned-problem"]]
 
 
-def test_level_mid_without_influence_outside_the_line():
+def test_level_one_missing_signal_is_not_a_gate():
+    # No influence outside the line: one senior signal fewer, and the story still reads senior.
     story = with_sections(people="I walked my teammate through the plan and she agreed.")
     estimate = estimate_level(story)
+    assert estimate.level == "senior" and "influence" not in estimate.signals
+    # Without alternatives as well, two are missing: mid, and one addition lifts it.
+    story = with_sections(people="I walked my teammate through the plan and she agreed.",
+                          alternatives="-")
+    estimate = estimate_level(story)
     assert estimate.level == "mid"
-    assert estimate.missing_for("senior") == [coach._MISSING["influence"]]
+    assert estimate.missing_for("senior")[0] == coach._MISSING["trade-off"]
     assert estimate.missing_for("mid") == []
 
 
@@ -667,7 +678,7 @@ def test_analysis_figures():
     assert a.words == 47
     assert a.seconds == 18.8 and a.budget_seconds == 180 and not a.over_budget
     assert (a.i_count, a.we_count) == (3, 2)
-    assert a.numbers == ["1.8 s", "240 ms"]
+    assert a.numbers == ["1.8 s", "240 ms", "two weeks"]
     assert a.metrics == ["1.8 s → 240 ms"]
     assert a.decision_phrases == ["decided", "instead of", "because"]
     assert a.fillers == ["um", "like"] and a.fillers_per_100 == 4.3
