@@ -6,11 +6,15 @@ Strings in, strings out; ANSI colour only when asked for, and every line fits 80
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 from drill.bank import Story
 from drill.coach import NEGATIVE_SIGNALS, Analysis, Coverage, Finding, LevelEstimate
 from drill.decks import Taxonomy
+from drill.errors import Problem
 
 WIDTH = 80
 RULE_WIDTH = 16
@@ -54,20 +58,67 @@ def _level_lines(estimate: LevelEstimate, target: str, color: bool) -> list[str]
         mark = "!" if signal.name in NEGATIVE_SIGNALS else "+"
         head = f"    {mark} {signal.name:<16} {signal.line:>4}  "
         lines.append(head + _quote(signal.text, WIDTH - len(head), color))
-    for missing in estimate.missing_for(target):
-        lines += _wrap(missing, "    - ")
+    missing = estimate.missing_for(target)
+    if missing:
+        lines += _wrap(missing[0], "    next: ", "          ")
+    for other in missing[1:]:
+        lines += _wrap(other, "    - ")
     return lines
 
 
+def lint_json(
+    story_findings: Sequence[tuple[Story, list[Finding], LevelEstimate, str]],
+    problems: Sequence[Problem] = (),
+) -> list[dict[str, Any]]:
+    """`drill lint --json`: per story its id, level read (estimate, target, evidence, what is
+    missing) and findings; a file that does not parse gets its problems as findings."""
+    out: list[dict[str, Any]] = []
+    for story, findings, estimate, target in story_findings:
+        level = {
+            "estimate": estimate.level,
+            "target": target,
+            "evidence": [s.to_dict() for s in estimate.evidence],
+            "missing": [
+                {"signal": name, "text": text}
+                for name, text in zip(
+                    estimate.missing_signals(target), estimate.missing_for(target), strict=True
+                )
+            ],
+        }
+        out.append({"id": story.id, "level": level, "findings": [f.to_dict() for f in findings]})
+    index = {entry["id"]: entry for entry in out}
+    for p in problems:
+        stem = Path(p.path).stem
+        entry = index.get(stem)
+        if entry is None:
+            entry = index[stem] = {"id": stem, "level": None, "findings": []}
+            out.append(entry)
+        entry["findings"].append(
+            {
+                "rule": "file",
+                "severity": p.severity,
+                "story": stem,
+                "section": "",
+                "line": p.line,
+                "span": "",
+                "fix": p.message,
+            }
+        )
+    return out
+
+
 def render_lint(
-    story_findings: list[tuple[Story, list[Finding], LevelEstimate]],
+    story_findings: Sequence[tuple[Story, list[Finding], LevelEstimate] | tuple[Any, ...]],
     target: str,
     color: bool = False,
 ) -> str:
-    """Findings grouped by story, each with its fix, then the story's level and why."""
+    """Findings grouped by story, each with its fix, then the story's level and why; a row
+    may carry its own target as a fourth item (the story's stated level)."""
     lines: list[str] = []
     counts = {"error": 0, "warning": 0, "info": 0}
-    for story, findings, estimate in story_findings:
+    for row in story_findings:
+        story, findings, estimate = row[0], row[1], row[2]
+        story_target = row[3] if len(row) > 3 else target
         if lines:
             lines.append("")
         header = f"{story.id}  {story.title}"
@@ -78,7 +129,7 @@ def render_lint(
             lines += _finding_lines(finding, color)
         if not findings:
             lines.append("        no findings")
-        lines += _level_lines(estimate, target, color)
+        lines += _level_lines(estimate, story_target, color)
     total = sum(counts.values())
     detail = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items() if n)
     plural = "story" if len(story_findings) == 1 else "stories"

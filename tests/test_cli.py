@@ -165,11 +165,17 @@ def test_lint_exit_codes_and_json(bank_home):
         "## Decision\nWe decided to add a cache and we built it.\n"
     )
     result = run("lint", "weak", "--json")
-    findings = json.loads(result.output)
+    [entry] = json.loads(result.output)
+    assert entry["id"] == "weak"
+    assert entry["level"]["estimate"] == "junior" and entry["level"]["target"] == "senior"
+    assert entry["level"]["missing"][0]["signal"] == "owned-work"
+    findings = entry["findings"]
     rules = {f["rule"] for f in findings}
     assert {"missing-section", "we-heavy"} <= rules
     assert result.exit_code == 1  # missing-section is an error
     assert all(f["story"] == "weak" and f["line"] >= 1 for f in findings)
+    we = next(f for f in findings if f["rule"] == "we-heavy")
+    assert we["line"] == 7 and we["span"].startswith("We decided")  # the line that caused it
     strict = run("lint", "mentor", "--strict")
     assert strict.exit_code == (1 if "no findings" not in strict.output else 0)
 

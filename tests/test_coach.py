@@ -605,8 +605,9 @@ def test_level_one_missing_signal_is_not_a_gate():
     estimate = estimate_level(story)
     assert estimate.level == "senior" and "influence" not in estimate.signals
     # Without alternatives as well, two are missing: mid, and one addition lifts it.
-    story = with_sections(people="I walked my teammate through the plan and she agreed.",
-                          alternatives="-")
+    story = with_sections(
+        people="I walked my teammate through the plan and she agreed.", alternatives="-"
+    )
     estimate = estimate_level(story)
     assert estimate.level == "mid"
     assert estimate.missing_for("senior")[0] == coach._MISSING["trade-off"]

@@ -19,17 +19,20 @@ def use_color() -> bool:
 
 @click.command()
 @click.argument("stories", nargs=-1, metavar="[STORY]...")
-@click.option("--level", type=LEVEL_CHOICE, help="Target level (default: config `level`).")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
+@click.option(
+    "--level",
+    type=LEVEL_CHOICE,
+    help="Target level (default: each story's own `level`, else config `level`).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print each story's level and findings.")
 @click.option("--strict", is_flag=True, help="Exit 1 on any finding, not only on errors.")
 def lint(stories: tuple[str, ...], level: str | None, as_json: bool, strict: bool) -> None:
     """Check stories against the evidence standard; each finding quotes your text."""
     from drill.coach import estimate_level
     from drill.coach import lint as lint_story
-    from drill.report import render_lint
+    from drill.report import lint_json, render_lint
 
     app = App()
-    target = level or app.config.level
     library = app.library
     bank = library.bank
     pool = library.stories if not stories else bank.stories
@@ -38,28 +41,18 @@ def lint(stories: tuple[str, ...], level: str | None, as_json: bool, strict: boo
         raise DrillError(f"no story {', '.join(map(repr, unknown))} (`drill story list`)")
     chosen = [pool[s] for s in (stories or sorted(pool)) if s in pool]
     problems = [p for p in bank.problems if not stories or p.path.stem in stories]
-    rows = [(s, lint_story(s, target, library.taxonomy), estimate_level(s)) for s in chosen]
-    findings = [f for _, found, _ in rows for f in found]
+    rows = []
+    for story_value in chosen:
+        target = level or story_value.level or app.config.level
+        found = lint_story(story_value, target, library.taxonomy)
+        rows.append((story_value, found, estimate_level(story_value), target))
+    findings = [f for _, found, _, _ in rows for f in found]
     if as_json:
-        echo_json(
-            [f.to_dict() for f in findings]
-            + [
-                {
-                    "rule": "file",
-                    "severity": p.severity,
-                    "story": p.path.stem,
-                    "section": "",
-                    "line": p.line,
-                    "span": "",
-                    "fix": p.message,
-                }
-                for p in problems
-            ]
-        )
+        echo_json(lint_json(rows, problems))
     else:
         for problem in problems:
             click.echo(str(problem), err=True)
-        click.echo(render_lint(rows, target, use_color()))
+        click.echo(render_lint(rows, level or app.config.level, use_color()))
     errors = any(f.severity == "error" for f in findings) or any(
         p.severity == "error" for p in problems
     )

@@ -139,7 +139,7 @@ _MULTI_TEAM = re.compile(
     r"several|multiple|many|all|every|each|both|other)\s+(?:[\w-]+\s+){0,3}?(?:teams|orgs|"
     r"organi[sz]ations|groups|business\s+units|squads|product\s+lines|departments|divisions|"
     r"tribes|companies|subsidiaries|regions|services\s+owned\s+by)\b|"
-    r"\b(?:company|org|organi[sz]ation|engineering|division)-wide\b|\bcross-(?:org|team|"
+    r"\b(?:company|org|organi[sz]ation|engineering|division)-wide\b|\bcross-(?:org|"
     r"company|division)\b|\bacross\s+(?:the\s+)?(?:company|org|organi[sz]ation|engineering|"
     r"teams|orgs|divisions|business)\b|\b(?:engineers|people|teams)\s*,?\s*(?:whom?|that)?\s*I\s+"
     r"(?:had\s+)?never\s+(?:met|worked\s+with)\b|\bevery\s+(?:team|org|service|product)\b"
@@ -148,8 +148,9 @@ _STRATEGY = re.compile(
     r"(?i)\b(?:company|product|platform|business|org|engineering|technical|technology|"
     r"long-term|multi-year|data|infrastructure)(?:'s)?\s+(?:strategy|direction|roadmap|vision|"
     r"bet)\b|\bstrateg(?:y|ic)\b|\b(?:no\s+one|nobody|no-one|none\s+of\s+(?:us|them)|"
-    r"no\s+team|no\s+single\s+team)\s+(?:had\s+)?(?:\w+\s+){0,2}?(?:knew|owned|decided|said|"
-    r"defined|agreed|settled|answered|asked|own|owns|decides)\b|\bundecided\b|\bunsettled\b|"
+    r"no\s+team|no\s+single\s+team)\s+(?:had\s+)?(?:(?:really|yet|ever|clearly|actually|"
+    r"formally|explicitly)\s+)?(?:knew|owned|decided|said|defined|agreed|settled|answered|"
+    r"asked|thought\s+about)\b|\bundecided\b|\bunsettled\b|"
     r"\bopen\s+question\b|\bambigu(?:ous|ity)\b|\bwhat\s+(?:that|this|it)\s+meant\s+for\b|"
     r"\bhad\s+(?:not|never)\s+(?:yet\s+)?(?:decided|chosen|settled|defined)\b|"
     r"\bunclear\s+(?:to\s+everyone|who|whether|what)\b|\bunowned\b"
@@ -238,6 +239,6 @@ def _level(have: set[str]) -> str:
     if "assigned-problem" in have and "defined-problem" not in have:
         return "mid"  # handed the problem: the rest is a mid-level story done well
     staff = sum(1 for name in STAFF_SIGNALS if name in have)
-    if staff == 2 or (staff == 1 and senior == len(SENIOR_SIGNALS)):
+    if staff == len(STAFF_SIGNALS):
         return "staff"
     return "senior"
