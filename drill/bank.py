@@ -80,6 +80,49 @@ _ALIASES = {
     ],
 }
 SECTION_BY_HEADING = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+# Headings in other words ("What I decided", "Actions", "Results by the numbers"): the first
+# section whose keywords the heading contains, in an order where the narrower ones win.
+_HEADING_WORDS = [
+    (
+        "learning",
+        r"learn|lesson|differently|reflect|retro|takeaway|hindsight|looking\s+back|"
+        r"would\s+change|next\s+time|growth",
+    ),
+    (
+        "alternatives",
+        r"alternative|option|considered|rejected|instead|trade-?off|ruled\s+out|"
+        r"turned\s+down|other\s+paths|did\s+not\s+(?:do|choose)|didn't\s+(?:do|choose)",
+    ),
+    ("metric", r"metric|measure|numbers|evidence|kpi|proof|stats|data"),
+    (
+        "people",
+        r"people|stakeholder|influence|convinc|persuad|buy-?in|allies|push-?back|"
+        r"alignment|who\s+i|won\s+over",
+    ),
+    ("outcome", r"outcome|result|impact|what\s+happened|aftermath|payoff|end\s+state"),
+    (
+        "decision",
+        r"decid|decision|chose|choice|the\s+call|approach|solution|action|what\s+i\s+did|"
+        r"how\s+i|plan|fix",
+    ),
+    (
+        "problem",
+        r"problem|task|challenge|issue|diagnos|notic|found|root\s+cause|what\s+was\s+wrong|"
+        r"complication|obstacle|goal|objective|trigger",
+    ),
+    ("situation", r"situation|context|background|setting|setup|scene"),
+]
+_HEADING_RES = [(name, re.compile(rf"(?i)\b(?:{words})")) for name, words in _HEADING_WORDS]
+
+
+def section_for_heading(heading: str) -> str | None:
+    """The section a `## ` heading names: an exact alias, else the first keyword it holds."""
+    text = normalize_heading(heading)
+    if text in SECTION_BY_HEADING:
+        return SECTION_BY_HEADING[text]
+    text = re.sub(r"^(?:\d+[.)]\s*|[sptarl]\s*[:\-]\s*)", "", text)
+    return next((name for name, pattern in _HEADING_RES if pattern.search(text)), None)
+
 
 # A facet is what a `story` card asks for: one or two sections recalled together.
 FACETS: dict[str, tuple[str, ...]] = {
@@ -307,7 +350,7 @@ def parse_story(
             flush()
             buffer = []
             heading = raw[3:].strip()
-            name = SECTION_BY_HEADING.get(normalize_heading(heading))
+            name = section_for_heading(heading)
             if name is None:
                 problem(
                     number,

@@ -24,6 +24,7 @@ from drill.coach.text import (
     sentences,
     short,
     stance,
+    we_action_count,
 )
 
 
@@ -170,6 +171,18 @@ def _first(said: Iterable[Sentence], test: Callable[[str], object]) -> Sentence 
     return next((s for s in said if test(s.text)), None)
 
 
+_OTHER_SUBJECT = re.compile(
+    r"(?i)^\W*(?:we|they|he|she|it|the\s+team|my\s+\w+|our\s+\w+|management|leadership|the\s+"
+    r"company|the\s+\w+\s+team|someone|everyone|[A-Z][a-z]+\s+(?:decided|chose|wanted|said))\b"
+)
+
+
+def _bare(text: str) -> bool:
+    """A note that names the decision with no one else as its subject ("Quarantine lane for
+    flaky tests"): in a first-person story's Decision section, that is the writer's call."""
+    return not _OTHER_SUBJECT.match(text) and not we_action_count(text)
+
+
 def _influence(said: list[Sentence]) -> Sentence | None:
     """A role outside the line, and where they stood, in the same or the next sentence."""
     for n, s in enumerate(said):
@@ -207,7 +220,7 @@ def estimate_level(story: Story) -> LevelEstimate:
     decision_section = [s for s in mine if s.section.name == "decision"]
     found["own-decision"] = _first(
         mine, lambda t: i_does(t, _DECIDE) or _MY_CALL.search(t)
-    ) or _first(decision_section, i_acts)
+    ) or _first(decision_section, lambda t: i_acts(t) or (found["owned-work"] and _bare(t)))
     reasoned = [o for o, ok in options(story) if ok]
     elsewhere = [
         s

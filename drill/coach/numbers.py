@@ -85,6 +85,9 @@ _MONTH_BEFORE = re.compile(
     r"(?i)\b(?:jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|"
     r"dec\w*)\.?\s+$"
 )
+_MONTH_AFTER = re.compile(
+    r"(?i)(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+)
 _VERSION_BEFORE = re.compile(
     r"(?i)(?:\b(?:v|version|release|python|ios|android|java|node|api|postgres\w*|mysql|react|"
     r"angular|kubernetes|k8s|go|rails|django|spark|php|windows|macos|ubuntu|gen|generation|"
@@ -199,7 +202,7 @@ def _classify(text: str, n: Num) -> str:
         and not re.match(r"\s*(?:to|→|->)", after)
     ) and (_YEAR_BEFORE.search(before) or not re.match(r"\s+[a-z]", after)):
         return "date"
-    if bare and _MONTH_BEFORE.search(before):
+    if bare and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
         return "date"
     if _VERSION_BEFORE.search(before) or re.match(r"\.\d", text[n.end : n.end + 2]):
         return "version"

@@ -360,7 +360,7 @@ _FUNCTION = re.compile(
 _GENERIC = re.compile(
     r"(?i)(?:leads?|managers?|directors?|heads?|engineers?|developers?|devs?|team|teams|"
     r"org|orgs|organi[sz]ations?|groups?|departments?|functions?|squads?|units?|divisions?|"
-    r"maintainers?|people|folks|staff|owners?|chiefs?|officers?|VPs?)$"
+    r"maintainers?|people|folks|staff|owners?|chiefs?|officers?|VPs?|on-?call|rotations?)$"
 )
 _LINE_HEAD = re.compile(r"(?i)director|VP|vice|head|CTO|CEO|manager|lead|skip|boss|chief")
 _OUTSIDE_WORD = re.compile(
