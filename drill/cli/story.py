@@ -88,6 +88,71 @@ def report_story(app, path) -> None:
         click.echo(f"Saved {path}. Check it with `drill lint {story_value.id}`.")
 
 
+@story.command("import")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite story files that exist already.")
+@click.option("--yes", is_flag=True, help="Do not ask before writing.")
+def story_import(files: tuple[str, ...], dry_run: bool, force: bool, yes: bool) -> None:
+    """Import STAR notes (Markdown or text, one or many stories a file) as stories."""
+    from pathlib import Path
+
+    from drill.bank import parse_story
+    from drill.coach import lint as lint_story
+    from drill.coach.star import match_question, plan
+    from drill.home import iso, write_private
+
+    app = App()
+    sources = []
+    for name in files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            click.echo(f"{name}: cannot read: {exc.strerror}", err=True)
+            continue
+        try:
+            sources.append((name, data.decode("utf-8").lstrip("\ufeff")))
+        except UnicodeDecodeError:
+            click.echo(f"{name}: not UTF-8 text; save it as UTF-8", err=True)
+    existing = {p.stem for p in app.home.stories_dir.glob("*.md")}
+    planned, notes = plan(sources, existing, force)
+    for note in notes:
+        click.echo(note, err=True)
+    questions = list(app.library.questions.values())
+    names = {cid: f"{c.name} {c.description}" for cid, c in app.library.taxonomy.categories.items()}
+    mappings = {}
+    for item in planned:
+        story_value, _ = parse_story(item.text, item.id, f"{item.id}.md")
+        found = lint_story(story_value, app.config.level) if story_value else []
+        rules = sorted({f.rule for f in found})
+        click.echo(f"{item.id}  ({item.source}, {item.action})  {item.story.title}")
+        click.echo(f"  filled:  {', '.join(item.story.filled) or 'nothing'}")
+        click.echo(f"  missing: {', '.join(item.story.missing) or 'nothing'}")
+        click.echo(
+            f"  lint:    {len(found)} finding{'s' * (len(found) != 1)}"
+            + (f" ({', '.join(rules)})" if rules else "")
+        )
+        question = match_question(item.story.question, questions, names)
+        if item.story.question and question is not None:
+            mappings[item.id] = question
+            click.echo(f"  maps to: {question.id}  {question.text}")
+    todo = [p for p in planned if p.action != "skip"]
+    if dry_run or not todo:
+        click.echo(f"Nothing written ({len(todo)} of {len(planned)} would be).")
+        return
+    if not yes and not click.confirm(
+        f"Write {len(todo)} stor{'ies' if len(todo) != 1 else 'y'} to {app.home.stories_dir}?",
+        default=True,
+    ):
+        click.echo("Nothing written.")
+        return
+    for item in todo:
+        write_private(app.home.stories_dir / f"{item.id}.md", item.text)
+        if item.id in mappings:
+            app.store.map_story(mappings[item.id].id, item.id, iso(app.clock().utc))
+    click.echo(f"Wrote {len(todo)}; `drill lint` shows what each story still needs.")
+
+
 @story.command("list")
 @json_option
 def story_list(as_json: bool) -> None:
