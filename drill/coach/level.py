@@ -118,7 +118,9 @@ _DECIDE = (
     r"prioriti[sz]ed|vetoed|ruled\s+out|rejected|turned\s+down|called\s+(?:it|for)"
 )
 _NOT_MINE = re.compile(
-    r"(?i)\bas\s+(?:I\s+was\s+)?(?:told|instructed|asked|directed)\b|\b(?:the|my|our)\s+"
+    r"(?i)\bas\s+(?:I\s+was\s+)?(?:told|instructed|asked|directed|suggested)\b|\bfollowed\b|"
+    r"\b(?:lead|manager|boss|senior|architect|mentor)'s\s+(?:\w+\s+)?(?:suggestion|idea|plan|"
+    r"design|approach|instructions?|spec|advice|recommendation)\b|\b(?:the|my|our)\s+"
     r"(?:lead|manager|boss|senior|architect|tech\s+lead|team\s+lead)\s+(?:had\s+)?"
     r"(?:described|specified|designed|suggested|told|asked|decided|chose|picked|wanted|"
     r"planned|outlined)\b|\b(?:he|she|they)\s+(?:had\s+)?(?:described|specified|designed|"

@@ -256,8 +256,9 @@ def rule_assigned_problem(story: Story, ctx: LintContext) -> list[Finding]:
 @rule("few-alternatives")
 def rule_few_alternatives(story: Story, ctx: LintContext) -> list[Finding]:
     found = options(story)
-    if len(found) == 1:
-        return [_at("few-alternatives", story, found[0][0])]
+    said = sentences(story, "alternatives")
+    if said and len(found) <= 1:  # "None really" is a section with no option in it
+        return [_at("few-alternatives", story, found[0][0] if found else said[0])]
     return [_at("few-alternatives/reason", story, o) for o, reasoned in found if not reasoned]
 
 

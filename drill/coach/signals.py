@@ -30,6 +30,12 @@ def assigned(text: str) -> bool:
     return bool(_ASSIGNED.search(text))
 
 
+_NO_OPTION = re.compile(
+    r"(?i)^\W*(?:none|nothing|n/?a|no\s+(?:real\s+)?(?:alternatives?|options?)|"
+    r"there\s+(?:were|was)\s+no)\b"
+)
+
+
 def options(story: Story) -> list[tuple[Sentence, bool]]:
     """Alternatives as (option, gives a reason): bullets when there are any, else sentences."""
     section, text = body(story, "alternatives")
@@ -41,6 +47,7 @@ def options(story: Story) -> list[tuple[Sentence, bool]]:
     else:
         pieces = split(text)
     opts = [Sentence(t, start, section) for start, t in (p for p in pieces if p)]
+    opts = [o for o in opts if not _NO_OPTION.match(o.text)]
     return [(o, has_reason(o.text)) for o in opts]
 
 
