@@ -21,7 +21,8 @@ _ASSIGNED = re.compile(
     r"(?:\w+\s+)?(?:asked|assigned|told|tasked|gave|handed|wanted|needed|directed)\s+"
     r"(?:me|us|my\s+team|our\s+team)\b|\b(?:was|got)\s+assigned\s+to\s+me\b|"
     r"\bmy\s+(?:task|job|assignment|brief|mandate|ticket)\s+(?:was|is)\b|"
-    r"\b(?:landed|ended\s+up)\s+on\s+my\s+(?:plate|desk)\b|\bhanded\s+(?:me|to\s+me)\b"
+    r"\b(?:landed|ended\s+up)\s+on\s+my\s+(?:plate|desk)\b|\bhanded\s+(?:me|to\s+me)\b|"
+    r"\bI\s+(?:was\s+put\s+in\s+charge|was\s+given\s+ownership|inherited)\b"
 )
 
 
@@ -55,7 +56,8 @@ _VAGUE = re.compile(
     r"(?i)\b(?:faster|quicker|slower|better|improved|improvements?|reduced|increased|"
     r"decreased|lowered|boosted|happier|happy|pleased|cheaper|smoother|easier|cleaner|"
     r"more\s+(?:reliable|stable|efficient|scalable|productive|robust|maintainable)|"
-    r"significantly|dramatically|greatly|substantially|considerably|a\s+lot|"
+    r"significantly|dramatically|greatly|substantially|considerably|a\s+lot|fewer|less|"
+    r"dropped|fell|shrank|declined|sped\s+up|went\s+(?:down|up)|"
     r"much\s+(?:more|less|better|faster)|huge|massive(?:ly)?|went\s+(?:really\s+)?well|"
     r"successful(?:ly)?|a\s+success|positive(?:ly)?|well[\s-]received|great\s+feedback|"
     r"big\s+(?:win|impact|difference)|paid\s+off)\b"
@@ -397,7 +399,7 @@ def generic_learning(story: Story) -> tuple[Sentence, str] | None:
         match = _GENERIC.search(s.text)
         if match and not _SPECIFIC.search(s.text) and len(_content(s.text)) < 4:
             return s, f"'{match.group().strip()}' fits any story"
-    if sum(len(words(s.text)) for s in said) < 10:
+    if sum(len(words(s.text)) for s in said) < 10 and len(set(_content(whole))) < 4:
         return said[0], "This is too short to be specific"
     if not _SPECIFIC.search(whole) and len(set(_content(whole))) < 3:
         return said[0], "Nothing here is particular to this story"
@@ -426,7 +428,7 @@ _SPIN = re.compile(
     r"(?i)\bbut\b.{0,60}\b(?:zero|no|without\s+any?)\s+(?:\w+\s+)?(?:bugs?|defects?|issues?|"
     r"incidents?|regressions?|complaints?|problems?)\b|\bbut\b.{0,60}\b(?:on\s+time|worth\s+it|"
     r"better\s+than|stronger|praised|thanked|a\s+success|high\s+quality|perfect\w*)\b|"
-    r"\b(?:only|just|merely|slightly|minor|a\s+(?:few|couple\s+of)|a\s+little)\b"
+    r"\b(?:merely|slightly|minor|a\s+little|negligible|barely)\b"
 )
 
 

@@ -389,6 +389,13 @@ _INSIDE_AFTER = re.compile(r"(?i)^\s*(?:on|in|from|of)\s+(?:my|our)\s+(?:own\s+)
 _WORD_RE = re.compile(r"[A-Za-z0-9][\w'’-]*|[^\w\s]")
 
 
+_TEAM_OF = re.compile(
+    r"(?i)\b(?:from|in|on|at|of|with)\s+(?!(?:my|our)\b)(?:the\s+)?"
+    r"(?:(?!(?:the|a|an|my|our|this|that)\b)[\w'-]+\s+){1,3}?"
+    r"(?:team|org|organi[sz]ation|group|department|side|squad|tribe)\b"
+)
+
+
 def roles_outside(text: str) -> list[str]:
     """Noun phrases naming people outside the writer's line: "the platform team lead",
     "another team's engineers", "two acquired product groups", "finance", "the PM"."""
@@ -451,6 +458,11 @@ def roles_outside(text: str) -> list[str]:
             out.append(phrase)
         elif named and people and any(_GENERIC.match(w.rstrip("'s")) for w in words[:-1]):
             out.append(phrase)  # "the billing team engineers"
+    for m in _TEAM_OF.finditer(text):  # "Maria from the billing team"
+        if not any(m.group() in found or found in m.group() for found in out):
+            named = re.sub(r"(?i)^\w+\s+(?:the\s+)?", "", m.group())
+            if not re.match(r"(?i)(?:same|own|whole|entire|core)\b", named):
+                out.append(m.group())
     return out
 
 
