@@ -92,7 +92,8 @@ class LevelEstimate:
                     continue
                 if name == "defined-problem" and "assigned-problem" in have:
                     name = "assigned-problem"
-                out.append(_MISSING[name])
+                if _MISSING[name] not in out:
+                    out.append(_MISSING[name])
         return out
 
     def missing_signals(self, target: str) -> list[str]:

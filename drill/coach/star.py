@@ -48,6 +48,10 @@ _QUESTION = re.compile(
     r"a\s+time|have\s+you\s+ever|what(?:'s|\s+is|\s+was)\s+a\s+time|share\s+an?\s+(?:example|"
     r"time)|walk\s+me\s+through\s+a\s+time)"
 )
+_QUESTION_LINE = re.compile(
+    r"(?i)^\s*(?:[-*>]\s*)?(?:\*\*|__)?(?:(?:q\d*|question\s*\d*)\s*[:.)-]\s*)?"
+    rf"(?:{_QUESTION.pattern.removeprefix('(?i)')})"
+)
 _ALTERNATIVE = re.compile(
     r"(?i)\b(?:instead\s+of|rather\s+than|considered|weighed|ruled\s+out|rejected|turned\s+down|"
     r"alternatives?|the\s+other\s+option|options?\s+(?:was|were)|could\s+have|passed\s+on)\b"
@@ -185,7 +189,7 @@ def parse_notes(text: str) -> list[Imported]:
             continue
         if (
             not in_fence
-            and _QUESTION.search(raw)
+            and _QUESTION_LINE.match(raw)
             and len(raw) < 200
             and (current is None or current.chunks)
         ):
@@ -317,6 +321,13 @@ def match_question(
     return best if best_score >= 0.2 else None
 
 
+_LEAD_IN = re.compile(
+    r"(?i)^\W*(?:q\d*\s*[:.)-]\s*)?(?:tell\s+(?:me|us)\s+about|describe|give\s+(?:me\s+)?an\s+"
+    r"example\s+of|talk\s+(?:me\s+)?(?:through|about)|walk\s+me\s+through|share)\s+(?:a|an|the)"
+    r"\s+(?:time|situation|moment|example)\s*(?:when|where|that)?\s*(?:you\s+)?"
+)
+
+
 @dataclass
 class Planned:
     story: Imported
@@ -340,7 +351,7 @@ def plan(
             notes.append(f"{name}: no story found (expected headings or STAR labels)")
         for story in found:
             where = f"{name}:{story.line}"
-            sid = base = slug(story.title)
+            sid = base = slug(_LEAD_IN.sub("", story.title) or story.title)
             n = 2
             while sid in taken:
                 sid, n = f"{base}-{n}", n + 1
