@@ -70,8 +70,10 @@ def main() -> None:
     print("target level: " + ", ".join(f"{lv} {targets[lv]}" for lv in LEVELS))
     print("level in acceptable set: " + ", ".join(f"{lv} {in_set[lv]}" for lv in LEVELS))
     print("single-level labels:     " + ", ".join(f"{lv} {single[lv]}" for lv in LEVELS))
-    print(f"failure stories: {failures['failure']} ({failures['safe']} safe, "
-          f"{failures['failure'] - failures['safe']} real)")
+    print(
+        f"failure stories: {failures['failure']} ({failures['safe']} safe, "
+        f"{failures['failure'] - failures['safe']} real)"
+    )
     print(f"{'rule':<18}{'fires':>6}{'silent':>8}")
     for rule in RULES:
         print(f"{rule:<18}{positives[rule]:>6}{total - positives[rule]:>8}")
