@@ -84,7 +84,9 @@ def test_rubric_of_the_wrong_type_is_a_problem(tmp_path):
 
 
 def test_red_flags_must_be_strings(tmp_path):
-    text = DECK.replace('red_flags = ["Never actually changed anything.", "A story', "red_flags = [1, 2]\nx = [\"")
+    text = DECK.replace(
+        'red_flags = ["Never actually changed anything.", "A story', 'red_flags = [1, 2]\nx = ["'
+    )
     deck, problems = load_deck(write(tmp_path, text))
     assert [p.message for p in problems] == ["question 'first': red_flags must be strings"]
     assert deck.questions[0].red_flags == ()
