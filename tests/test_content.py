@@ -215,11 +215,12 @@ def test_example_bank(taxonomy):
     bank = load_bank([SHIPPED / "examples"], taxonomy.categories, taxonomy.principles)
     assert bank.problems == []
     stories = list(bank.stories.values())
-    assert len(stories) == 8 and all(s.example for s in stories)
+    # eight at first; issue 12 adds more (a mid story, one told at two levels)
+    assert len(stories) >= 8 and all(s.example for s in stories)
     assert all(set(s.sections) == set(SECTIONS) for s in stories)
     assert {c for s in stories for c in s.categories} >= REQUIRED
     amazon = {p.id for p in taxonomy.frameworks["amazon"].principles}
     assert len({p for s in stories for p in s.principles} & amazon) >= 10
     assert sum("failure" in s.categories for s in stories) >= 1
-    for story in stories:
-        assert lint(story, "senior", taxonomy) == [], story.id
+    for story in stories:  # each clean at the level it is written to prove
+        assert lint(story, story.level or "senior", taxonomy) == [], story.id
