@@ -100,6 +100,20 @@ def test_every_question_is_complete(decks, name):
     assert short == [], f"rubric levels under {RUBRIC_WORDS} words: {short}"
 
 
+def test_every_trap_explains_the_trap_and_the_levels(decks):
+    """A trap says what the natural answer misses and how a mid answer differs from staff."""
+    vague = [
+        q.id
+        for q in decks["traps"].questions
+        if not (
+            "trap" in q.look_for.lower()
+            and re.search(r"\bmid\b", q.look_for, re.I)
+            and "staff" in q.look_for.lower()
+        )
+    ]
+    assert vague == []
+
+
 def _sentences(text: str) -> list[str]:
     parts = re.split(r"(?<=[.!?])\s+", text.strip())
     return [re.sub(r"\W+", " ", p.lower()).strip() for p in parts if len(p.split()) >= 4]
