@@ -101,7 +101,7 @@ cross-org proposal.
 
 EXPECTED = {  # level, signals that must be found, rules that must fire at that level
     "junior": ("junior", {"assigned-problem"}, {"few-alternatives", "no-metric", "no-influence"}),
-    "mid": ("mid", {"trade-off", "measured-result"}, {"assigned-problem", "no-influence"}),
+    "mid": ("mid", {"trade-off", "measured-result", "assigned-problem"}, {"no-influence"}),
     "staff": ("staff", {"multi-team", "strategy", "influence", "defined-problem"}, set()),
 }
 
@@ -118,6 +118,12 @@ def test_level_and_findings(name):
     assert rules <= fired and "below-level" not in fired
     if rules == set():
         assert fired == set()
+
+
+def test_a_handed_over_problem_is_a_finding_only_from_senior_up():
+    story, _ = parse_story(STORIES["mid"], "mid", "mid.md")
+    assert "assigned-problem" not in {f.rule for f in lint(story, "mid")}
+    assert "assigned-problem" in {f.rule for f in lint(story, "senior")}
 
 
 def test_the_junior_story_is_not_the_writers_decision():

@@ -23,10 +23,10 @@ from drill.coach.signals import (
     vague,
 )
 from drill.coach.text import (
+    I_WORDS,
     Sentence,
     body,
     i_action_count,
-    i_acts,
     roles_outside,
     sentences,
     short,
@@ -182,9 +182,20 @@ def rule_we_heavy(story: Story, ctx: LintContext) -> list[Finding]:
         first = acting[0]
         out.append(_at("we-heavy", story, first, we=we_count, i=i_count))
     for s in acting:
-        if s is not first and not i_acts(s.text):
+        if s is not first and not I_WORDS.search(s.text) and not _led_by_other(s.text):
             out.append(_at("we-heavy/step", story, s))
     return out
+
+
+_THIRD = re.compile(r"\b(?:[Ss]he|[Hh]e|[Tt]hey)\b")
+
+
+def _led_by_other(text: str) -> bool:
+    """ "She agreed once we set the limit": someone else is the sentence's subject, and "we"
+    is the writer with them, not the writer hiding behind the team."""
+    start = re.search(r"\b[Ww]e\b", text)
+    before = text[: start.start()] if start else ""
+    return bool(before and (_THIRD.search(before) or roles_outside(before)))
 
 
 @rule("no-metric")
@@ -246,6 +257,9 @@ def rule_long_situation(story: Story, ctx: LintContext) -> list[Finding]:
 
 @rule("assigned-problem")
 def rule_assigned_problem(story: Story, ctx: LintContext) -> list[Finding]:
+    """A problem handed over is what a mid-level story looks like: a finding from senior up."""
+    if LEVELS.index(ctx.level) < LEVELS.index("senior"):
+        return []
     return [
         _at("assigned-problem", story, s)
         for s in sentences(story, "situation", "problem")

@@ -21,7 +21,9 @@ _ASSIGNED = re.compile(
     r"(?:\w+\s+)?(?:asked|assigned|told|tasked|gave|handed|wanted|needed|directed)\s+"
     r"(?:me|us|my\s+team|our\s+team)\b|\b(?:was|got)\s+assigned\s+to\s+me\b|"
     r"\bmy\s+(?:task|job|assignment|brief|mandate|ticket)\s+(?:was|is)\b|"
-    r"\b(?:landed|ended\s+up)\s+on\s+my\s+(?:plate|desk)\b|\bhanded\s+(?:me|to\s+me)\b|"
+    r"\b(?:landed|ended\s+up)\s+on\s+my\s+(?:plate|desk)\b|"
+    r"\b(?:handed|gave|passed|assigned|delegated|brought)\s+(?:(?:it|this|that|me)\s+)?"
+    r"(?:(?:the|a|an|her|his|their)\s+)?(?:[\w-]+\s+){0,3}?(?:to|over\s+to)\s+me\b|"
     r"\bI\s+(?:was\s+put\s+in\s+charge|was\s+given\s+ownership|inherited)\b"
 )
 
@@ -56,8 +58,7 @@ _VAGUE = re.compile(
     r"(?i)\b(?:faster|quicker|slower|better|improved|improvements?|reduced|increased|"
     r"decreased|lowered|boosted|happier|happy|pleased|cheaper|smoother|easier|cleaner|"
     r"more\s+(?:reliable|stable|efficient|scalable|productive|robust|maintainable)|"
-    r"significantly|dramatically|greatly|substantially|considerably|a\s+lot|fewer|less|"
-    r"dropped|fell|shrank|declined|sped\s+up|went\s+(?:down|up)|"
+    r"significantly|dramatically|greatly|substantially|considerably|a\s+lot|"
     r"much\s+(?:more|less|better|faster)|huge|massive(?:ly)?|went\s+(?:really\s+)?well|"
     r"successful(?:ly)?|a\s+success|positive(?:ly)?|well[\s-]received|great\s+feedback|"
     r"big\s+(?:win|impact|difference)|paid\s+off)\b"

@@ -385,10 +385,16 @@ _OUTSIDE_AFTER = re.compile(
     r"department|side|function)|a\s+different|(?-i:[A-Z][\w-]+)|(?!(?:my|our|the|this|that)\b)\w+\s+(?:org|team))\b|"
     r"^\W*(?:whom?|that|who)\s+I\s+(?:had\s+)?never\s+(?:met|worked)"
 )
+_LEADER = re.compile(r"(?i)leads?|managers?|directors?|heads?|VPs?|chiefs?|owners?$")
+_LEADS_OTHER = re.compile(r"(?i)^\s+(?:of|for)\s+(?!(?:my|our|the\s+team|this|that|it)\b)\w")
 _INSIDE_AFTER = re.compile(r"(?i)^\s*(?:on|in|from|of)\s+(?:my|our)\s+(?:own\s+)?team\b")
 _WORD_RE = re.compile(r"[A-Za-z0-9][\w'’-]*|[^\w\s]")
 
 
+_OUTSIDE_LINE = re.compile(
+    r"(?i)\b(?:outside|beyond|not\s+in)\s+(?:of\s+)?my\s+(?:reporting\s+)?(?:line|chain|org|"
+    r"team|management\s+chain)\b|\bdid(?:\s+not|n't)\s+report\s+to\s+me\b"
+)
 _TEAM_OF = re.compile(
     r"(?i)\b(?:from|in|on|at|of|with)\s+(?!(?:my|our)\b)(?:the\s+)?"
     r"(?:(?!(?:the|a|an|my|our|this|that)\b)[\w'-]+\s+){1,3}?"
@@ -422,10 +428,14 @@ def roles_outside(text: str) -> list[str]:
         possessor = next((w for w in reversed(mods) if w in ("my", "our")), None)
         qualifiers = [w for w in mods if w not in ("my", "our")]
         outside_mark = any(_OUTSIDE_WORD.match(w) for w in qualifiers if w != "team's")
-        named = [w for w in qualifiers if not _PLAIN.match(w) and not _OUTSIDE_WORD.match(w)]
+        named = [
+            w
+            for w in qualifiers
+            if not _PLAIN.match(w) and not _OUTSIDE_WORD.match(w) and not w.endswith("ed")
+        ]
         if _INSIDE_AFTER.match(after):
             continue
-        if _OUTSIDE_AFTER.match(after):
+        if _OUTSIDE_AFTER.match(after) or (_LEADER.match(word) and _LEADS_OTHER.match(after)):
             out.append(phrase)
             continue
         if function:
@@ -458,6 +468,8 @@ def roles_outside(text: str) -> list[str]:
             out.append(phrase)
         elif named and people and any(_GENERIC.match(w.rstrip("'s")) for w in words[:-1]):
             out.append(phrase)  # "the billing team engineers"
+    if not out and _OUTSIDE_LINE.search(text):
+        out.append(_OUTSIDE_LINE.search(text).group())
     for m in _TEAM_OF.finditer(text):  # "Maria from the billing team"
         if not any(m.group() in found or found in m.group() for found in out):
             named = re.sub(r"(?i)^\w+\s+(?:the\s+)?", "", m.group())
