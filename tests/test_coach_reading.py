@@ -163,3 +163,19 @@ def test_heading_aliases(heading, section):
 
 def test_heading_that_names_no_section():
     assert section_for_heading("Notes") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The director of claims engineering wanted an offer that week.",
+        "Sam, who sat outside my reporting line, objected.",
+        "Maria from the billing team pushed back.",
+    ],
+)
+def test_more_roles_outside_the_line(sentence):
+    assert roles_outside(sentence)
+
+
+def test_an_adjective_is_not_a_team_name():
+    assert roles_outside("Each test got a named owner and a deadline.") == []

@@ -245,3 +245,33 @@ def test_a_probe_answer_is_appended_to_the_section():
         answer_into("p95 is now 240 ms.", " It was 1.8 s. ") == "p95 is now 240 ms.\nIt was 1.8 s."
     )
     assert answer_into("p95 is now 240 ms.", "  ") == "p95 is now 240 ms."
+
+
+def test_we_after_someone_else_is_not_a_hidden_team_step():
+    base = TERSE.replace(
+        "- Our pipeline went green again; I handed the lane over to the platform team",
+        "- {}",
+    )
+    joint = parse(base.format("She agreed once we set the limit to 30 days."))
+    assert run("we-heavy", joint) == []
+    hidden = parse(base.format("We set the limit to 30 days."))
+    assert [f.rule for f in run("we-heavy", hidden)] == ["we-heavy"]
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "Dana had linked the abandonment to slow checkouts and handed the investigation to me.",
+        "My lead passed the ticket over to me on Monday.",
+    ],
+)
+def test_a_problem_handed_to_me_is_assigned(problem):
+    story = parse(
+        TERSE.replace(
+            "- Spotted it myself in the CI dashboards: 1 in 5 runs failed on retry-able tests\n"
+            "- Went through three months of runs and classified every failure",
+            f"- {problem}",
+        )
+    )
+    assert [f.rule for f in run("assigned-problem", story)] == ["assigned-problem"]
+    assert run("assigned-problem", story, "mid") == []
