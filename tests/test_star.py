@@ -4,6 +4,8 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drill.bank import SECTIONS, parse_story
 from drill.cli import cli
@@ -226,3 +228,11 @@ def test_import_unreadable_input_gets_one_line(tmp_path, home):
     assert "bad.md: not UTF-8 text" in result.output
     assert "missing.md: cannot read" in result.output
     assert "Traceback" not in result.output
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ST:AR#*- \nabc.?Tellmeabouttime!—")), max_size=300))
+def test_fuzz_notes_never_raise_and_render_parses(text):
+    for story in parse_notes(text):
+        parsed, _ = parse_story(render(story), "x", "x.md")
+        assert parsed is not None
