@@ -86,31 +86,39 @@ _HEADING_WORDS = [
     (
         "learning",
         r"learn|lesson|differently|reflect|retro|takeaway|hindsight|looking\s+back|"
-        r"would\s+change|next\s+time|growth",
+        r"would\s+change|next\s+time|growth|do\s+again|change\s+now|wiser|in\s+retrospect",
     ),
     (
         "alternatives",
         r"alternative|option|considered|rejected|instead|trade-?off|ruled\s+out|"
-        r"turned\s+down|other\s+paths|did\s+not\s+(?:do|choose)|didn't\s+(?:do|choose)",
+        r"turned\s+down|other\s+(?:paths|ideas|ways|approaches|choices)|(?:did\s+not|didn't)\s+"
+        r"(?:do|choose|pick)|roads?\s+not\s+taken|weighed|what\s+else",
     ),
-    ("metric", r"metric|measure|numbers|evidence|kpi|proof|stats|data"),
+    ("metric", r"metric|measur|numbers|evidence|kpi|proof|stats|data|by\s+how\s+much|figures"),
     (
         "people",
-        r"people|stakeholder|influence|convinc|persuad|buy-?in|allies|push-?back|"
-        r"alignment|who\s+i|won\s+over",
+        r"people|stakeholder|influence|convinc|persuad|buy-?in|on\s+board|allies|push-?back|"
+        r"alignment|who\s+(?:i|we|had|needed)|won\s+over|win\s+over|politic|partners|"
+        r"getting\s+(?:agreement|support)|cross-?functional|disagree",
     ),
-    ("outcome", r"outcome|result|impact|what\s+happened|aftermath|payoff|end\s+state"),
+    (
+        "outcome",
+        r"outcome|result|impact|what\s+happened|aftermath|payoff|end\s+state|turned\s+out|"
+        r"how\s+it\s+(?:went|ended)|afterwards|in\s+the\s+end|where\s+it\s+landed|delivered",
+    ),
     (
         "decision",
         r"decid|decision|chose|choice|the\s+call|approach|solution|action|what\s+i\s+did|"
-        r"how\s+i|plan|fix",
+        r"how\s+i|plan|fix|my\s+move|what\s+i\s+(?:proposed|built|picked|went\s+with)|proposal|"
+        r"recommend",
     ),
     (
         "problem",
         r"problem|task|challenge|issue|diagnos|notic|found|root\s+cause|what\s+was\s+wrong|"
-        r"complication|obstacle|goal|objective|trigger",
+        r"complication|obstacle|goal|objective|trigger|going\s+on|went\s+wrong|symptom|pain|"
+        r"what\s+i\s+saw|the\s+ask|spotted|bug|why\s+it\s+mattered",
     ),
-    ("situation", r"situation|context|background|setting|setup|scene"),
+    ("situation", r"situation|context|background|setting|setup|scene|where\s+i\s+was|the\s+team"),
 ]
 _HEADING_RES = [(name, re.compile(rf"(?i)\b(?:{words})")) for name, words in _HEADING_WORDS]
 

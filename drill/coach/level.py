@@ -215,9 +215,13 @@ def estimate_level(story: Story) -> LevelEstimate:
     found["assigned-problem"] = _first(
         sentences(story, "situation", "problem"), lambda t: assigned(t)
     )
-    found["defined-problem"] = _first(
-        [s for s in told if s.section.name not in ("outcome", "metric")],
-        lambda t: i_does(t, _NOTICE) and not assigned(t),
+    found["defined-problem"] = (
+        None
+        if found["assigned-problem"]
+        else _first(
+            [s for s in told if s.section.name not in ("outcome", "metric")],
+            lambda t: i_does(t, _NOTICE) and not assigned(t),
+        )
     )
     mine = [s for s in told if not _NOT_MINE.search(s.text)]
     decision_section = [s for s in mine if s.section.name == "decision"]

@@ -24,7 +24,9 @@ _ASSIGNED = re.compile(
     r"\b(?:landed|ended\s+up)\s+on\s+my\s+(?:plate|desk)\b|"
     r"\b(?:handed|gave|passed|assigned|delegated|brought)\s+(?:(?:it|this|that|me)\s+)?"
     r"(?:(?:the|a|an|her|his|their)\s+)?(?:[\w-]+\s+){0,3}?(?:to|over\s+to)\s+me\b|"
-    r"\bI\s+(?:was\s+put\s+in\s+charge|was\s+given\s+ownership|inherited)\b"
+    r"\bI\s+(?:was\s+put\s+in\s+charge|was\s+given\s+ownership|inherited)\b|"
+    r"(?<!\bI\s)\b(?:asked|told|tasked|wanted|needed|directed)\s+(?:me|us|my\s+team)\s+"
+    r"(?:to|with)\b"
 )
 
 
@@ -35,7 +37,8 @@ def assigned(text: str) -> bool:
 
 _NO_OPTION = re.compile(
     r"(?i)^\W*(?:none|nothing|n/?a|no\s+(?:real\s+)?(?:alternatives?|options?)|"
-    r"there\s+(?:were|was)\s+no)\b"
+    r"there\s+(?:were|was)\s+no|I\s+(?:didn't|did\s+not|never)\s+(?:really\s+)?(?:consider|"
+    r"look\s+at|think\s+about|weigh|have))\b"
 )
 
 
