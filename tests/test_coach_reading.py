@@ -179,3 +179,11 @@ def test_more_roles_outside_the_line(sentence):
 
 def test_an_adjective_is_not_a_team_name():
     assert roles_outside("Each test got a named owner and a deadline.") == []
+
+
+def test_metric_match_reads_spelled_out_numbers_typed_at_the_reveal():
+    from drill.coach import metric_match
+
+    matched, missed = metric_match("Pages went from 41 a week to 9.", "forty-one down to nine")
+    assert (matched, missed) == (["41", "9"], [])
+    assert metric_match("Spend fell from $48,000 to $19,500.", "48000 to 20000")[1] == ["$19,500"]
