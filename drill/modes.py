@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from drill import grading, scheduling
+from drill.home import iso, parse_iso
 from drill.scheduling import Memory, QueueCard
 from drill.session import Answer, Prompt, Session
 
@@ -114,6 +115,42 @@ class MapSession(Session):
         super().__init__(*args, **kwargs)
         self.seconds = seconds
         self.results: list[PickResult] = []
+        self.showing: float | None = None  # when the question on screen was shown
+        self.quit_early = False
+
+    # --- the countdown ------------------------------------------------------------------------
+
+    def start_pick(self, prompt: Prompt) -> None:
+        self.showing = prompt.shown_at
+
+    def time_left(self) -> float | None:
+        """Seconds left for the pick on screen (negative once over); None between picks."""
+        if self.showing is None:
+            return None
+        return self.seconds - (self.timer() - self.showing)
+
+    def status(self) -> str:
+        """The toolbar: picks done, and the countdown or what the keys do."""
+        done = f" {self.done}/{max(self.queue_size, self.done)}"
+        left = self.time_left()
+        if left is None:
+            return done + " · Enter skips · ? help · q quits"
+        shown = f"{left:4.1f}s left" if left >= 0 else f"over by {-left:.1f}s"
+        return f"{done} · {shown} · ? help · q quits"
+
+    def empty_reason(self) -> str:
+        """Why a sprint ended with no pick, in one line."""
+        if self.quit_early:
+            return "No picks this time: you stopped before the first one."
+        if not self.store.cards(["pick"]):
+            return (
+                "No picks this time: no question is mapped to a story yet. Take the mapping "
+                "offer at the start of `drill map`, or `drill mapping set QUESTION STORY`."
+            )
+        clock = self.clock()
+        nxt = self.store.next_due(["pick"], iso(clock.utc))
+        when = clock.local(parse_iso(nxt)).strftime("%a %d %b %H:%M") if nxt else "later"
+        return f"No picks this time: none is due; the next is due {when}."
 
     def unmapped(self) -> list:
         """Active questions that no story answers yet, offered for mapping first."""
@@ -128,6 +165,7 @@ class MapSession(Session):
         return self.max_cards
 
     def answer_pick(self, prompt: Prompt, story: str | None, latency_s: float) -> PickResult:
+        self.showing = None
         right = story is not None and story in prompt.mapped
         rating = grading.pick_grade(right, latency_s, self.seconds)
         self.grade(prompt, Answer(story=story, latency_ms=int(latency_s * 1000)), rating)

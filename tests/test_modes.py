@@ -52,14 +52,71 @@ def map_session(home, timer=time.monotonic, **kwargs):
 def test_map_offers_unmapped_first_then_grades_wrong_as_again(mini_home):
     store = Store(mini_home.db_path)
     session = MapSession(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
-    # both questions unmapped: map them (ungraded), then the sprint asks them
-    keys = "invoices\rmentor\rmentor\rinvoices\r\x04"
+    # both questions unmapped: m takes the offer, map them (ungraded), then the sprint asks them
+    keys = "minvoices\rmentor\rmentor\rinvoices\r\x04"
     _, screen = drive(run_map, session, keys)
     assert store.mappings() == {"mini/big-call": {"invoices"}, "mini/grow-someone": {"mentor"}}
     rows = store.all("select r.rating, r.mode, r.latency_ms, r.story from reviews r order by id")
     assert [(r["rating"], r["mode"]) for r in rows] == [(1, "map"), (1, "map")]
     assert all(r["latency_ms"] is not None for r in rows)
     assert "questions have no story yet" in screen and "✗ the story is" in screen
+
+
+def test_map_offer_is_skipped_with_one_key_and_the_sprint_starts(mini_home):
+    store = Store(mini_home.db_path)
+    store.map_story("mini/big-call", "invoices", "x")  # one mapped, one not
+    session = MapSession(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
+    _, screen = drive(run_map, session, "\rinvoices\r")
+    assert "1 question has no story yet" in screen
+    assert store.mappings() == {"mini/big-call": {"invoices"}}  # nothing asked, nothing mapped
+    assert store.scalar("select rating from reviews where mode = 'map'") == 4
+    assert "Sprint done." in screen and "1/1 right" in screen
+
+
+def test_map_typo_at_story_asks_again_instead_of_grading_again(mini_home):
+    session = map_session(mini_home)
+    _, screen = drive(run_map, session, "zzz-nothing\rinvoices\r\x04")
+    assert "No story matches 'zzz-nothing'" in screen
+    ratings = [r["rating"] for r in session.store.all("select rating from reviews")]
+    assert ratings == [4]  # one pick, right, fast; the typo was not graded
+
+
+def test_map_q_at_story_quits_without_grading(mini_home):
+    session = map_session(mini_home)
+    _, screen = drive(run_map, session, "q\r")
+    assert session.store.scalar("select count(*) from reviews") == 0
+    assert "No picks this time: you stopped before the first one." in screen
+
+
+def test_map_with_nothing_mapped_says_why_there_are_no_picks(mini_home):
+    session = MapSession(
+        Store(mini_home.db_path), Library(mini_home, mini_home.config()), clock_from_env
+    )
+    _, screen = drive(run_map, session, "\r")  # the offer declined
+    assert "No picks this time: no question is mapped to a story yet" in screen
+
+
+def test_map_with_every_pick_reviewed_says_when_the_next_is_due(mini_home):
+    session = map_session(mini_home)
+    drive(run_map, session, "invoices\rmentor\r\x04")
+    again = map_session(mini_home)
+    _, screen = drive(run_map, again, "")
+    assert "No picks this time: none is due; the next is due" in screen
+
+
+def test_map_countdown_state_lives_in_the_session(mini_home):
+    now = [100.0]
+    session = map_session(mini_home, timer=lambda: now[0])
+    assert session.time_left() is None
+    prompt = session.next_card()
+    session.start_pick(prompt)
+    now[0] += 3.0
+    assert session.time_left() == pytest.approx(8.0 - 3.0)
+    assert "5.0s left" in session.status()
+    now[0] += 7.0
+    assert "over by 2.0s" in session.status()
+    session.answer_pick(prompt, "invoices", 1.0)
+    assert session.time_left() is None
 
 
 def test_map_fast_right_is_easy_and_slow_right_is_hard(mini_home):

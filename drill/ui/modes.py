@@ -7,19 +7,13 @@ from html import escape
 from prompt_toolkit.formatted_text import HTML
 from prompt_toolkit.key_binding import KeyBindings
 
-from drill.grading import resolve_story
+from drill.grading import rank_stories
 from drill.modes import CramSession, MapSession
 from drill.scheduling import RATINGS
-from drill.ui.daily import pick_story, run_daily
-from drill.ui.terminal import Quit, StoryCompleter, Terminal
+from drill.ui.daily import run_daily
+from drill.ui.terminal import Quit, Terminal, pick_story
 
 OFFER_LIMIT = 5
-
-
-def countdown(remaining: float) -> str:
-    if remaining >= 0:
-        return f"{remaining:4.1f}s left"
-    return f"over by {-remaining:.1f}s"
 
 
 def clock_text(seconds: float) -> str:
@@ -27,30 +21,28 @@ def clock_text(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+MAP_HELP = """\
+Keys in the pick sprint:
+  type a story id (Tab lists them, best match first), Enter to pick it
+  Enter on nothing   no idea (graded Again)
+  a name that matches no story asks again; it is never graded
+  ?                  this help
+  q + Enter, Ctrl-C, Ctrl-D   quit (every pick so far is saved)"""
+
+
 def run_map(session: MapSession, terminal: Terminal | None = None) -> None:
     term = terminal or Terminal()
     term.refresh = 0.1
-    state = {"shown": None}
-
-    def toolbar() -> str:
-        done = f" {session.done}/{max(session.queue_size, session.done)}"
-        if state["shown"] is None:
-            return done + " · mapping · Enter skips · Ctrl-D quits"
-        left = session.seconds - (session.timer() - state["shown"])
-        return f"{done} · {countdown(left)} · Ctrl-D quits"
-
-    term.toolbar = toolbar
+    term.toolbar = session.status
+    term.help = lambda: MAP_HELP
     try:
         offer_unmapped(session, term)
-        session.reload()
         while (prompt := session.next_card()) is not None:
             term.say()
             term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
-            state["shown"] = prompt.shown_at
-            typed = term.ask("Story> ", completer=StoryCompleter(prompt.candidates))
+            session.start_pick(prompt)
+            story = pick_story(term, prompt.candidates)
             latency = session.timer() - prompt.shown_at
-            state["shown"] = None
-            story, _ = resolve_story(typed, prompt.candidates)
             result = session.answer_pick(prompt, story.id if story else None, latency)
             mapped = ", ".join(sorted(prompt.mapped))
             if result.right:
@@ -59,36 +51,42 @@ def run_map(session: MapSession, terminal: Terminal | None = None) -> None:
                 mark = f"<miss>✗</miss> the story is {escape(mapped)}"
             term.say(HTML(f"{mark}  {latency:.1f}s → {RATINGS[result.rating]}"))
     except Quit:
-        pass
+        session.quit_early = True
+    finally:
+        session.showing = None
     render_map_summary(session, term)
 
 
 def offer_unmapped(session: MapSession, term: Terminal) -> None:
+    """Once per sprint: map a few unmapped questions first, or Enter to go straight on."""
     unmapped = session.unmapped()
     if not unmapped:
         return
     shown = unmapped[:OFFER_LIMIT]
-    term.say(
+    count = f"{len(unmapped)} question{'s have' if len(unmapped) != 1 else ' has'}"
+    choice = term.key(
         HTML(
-            f"<b>{len(unmapped)} questions have no story yet.</b> Name one for the first "
-            f"{len(shown)} (not graded; Enter skips)."
-        )
+            f"<b>{count} no story yet.</b> <key>m</key> map {len(shown)} now (not graded) · "
+            "<key>Enter</key> start the sprint "
+        ),
+        ["m", "enter"],
     )
+    if choice != "m":
+        return
     stories = list(session.library.stories.values())
-    from drill.grading import rank_stories
-
     for question in shown:
         term.say()
         term.say(HTML(f"<question>{escape(term.wrap(question.text))}</question>"))
-        story = pick_story(term, rank_stories(question, stories))
+        story = pick_story(term, rank_stories(question, stories), "Map to> ")
         if story is not None:
             session.keep_mapping(question, story)
             term.say(HTML(f"<dim>Mapped to {escape(story.id)}.</dim>"))
+    session.reload()
 
 
 def render_map_summary(session: MapSession, term: Terminal) -> None:
     if not session.results:
-        term.say("No picks this time." if session.unmapped() else "No pick cards due.")
+        term.say(term.wrap(session.empty_reason()))
         return
     right = sum(r.right for r in session.results)
     term.say()
