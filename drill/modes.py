@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from drill import grading, scheduling
+from drill.bank import Story
 from drill.home import iso, parse_iso
+from drill.records import Rehearsal
 from drill.scheduling import Memory, QueueCard
-from drill.session import Answer, Prompt, Session
+from drill.session import Answer, Prompt, Reveal, Session
 
 
 @dataclass(frozen=True)
@@ -207,3 +209,111 @@ def weakest_question(session: Session) -> Prompt | None:
         ),
     )
     return session.prompt_for(row)
+
+
+class RehearsalSession:
+    """One rehearsal, with no terminal: pick, timed answer, analysis, one follow-up, grade.
+
+    Kept in `rehearsals` whether graded or not: a rehearsal quit midway keeps what was typed
+    (ungraded), once the answer was started.
+    """
+
+    DEFAULT_FOLLOWUP = "What would you change?"
+    FOLLOWUP_SECONDS = 60
+
+    def __init__(self, session: Session, prompt: Prompt, seconds: int):
+        self.session = session
+        self.prompt = prompt
+        self.seconds = seconds
+        self.story: Story | None = None
+        self.text = ""
+        self.spent = 0.0
+        self.analysis = None
+        self.followup = ""
+        self.follow_text = ""
+        self.follow_spent = 0.0
+        self.rating: int | None = None
+        self.phase = "pick"  # pick, answer, followup, grade, done
+        self._started = 0.0
+        self.kept_id: int | None = None
+
+    @property
+    def budget(self) -> float:
+        return self.seconds if self.phase == "answer" else self.FOLLOWUP_SECONDS
+
+    def time_left(self) -> float:
+        return self.budget - (self.session.timer() - self._started)
+
+    def pick(self, story: Story | None) -> None:
+        self.story = story
+
+    def start_answer(self) -> None:
+        self.phase, self._started = "answer", self.session.timer()
+
+    def finish_answer(self, text: str):
+        """Record the answer; analyse it (if typed) and choose the follow-up."""
+        from drill.coach import analyze, followup_for
+
+        self.text, self.spent = text.strip(), self.session.timer() - self._started
+        self.analysis = analyze(self.text, self.story, int(self.seconds)) if self.text else None
+        followups = self.prompt.question.followups if self.prompt.question else []
+        if self.analysis is not None:
+            self.followup = followup_for(self.analysis, followups)
+        else:
+            self.followup = followups[0] if followups else self.DEFAULT_FOLLOWUP
+        self.phase = "followup-ready"
+        return self.analysis
+
+    def start_followup(self) -> None:
+        self.phase, self._started = "followup", self.session.timer()
+
+    def finish_followup(self, text: str) -> None:
+        self.follow_text, self.follow_spent = text.strip(), self.session.timer() - self._started
+        self.phase = "grade"
+
+    def stop(self, typed: str = "") -> None:
+        """Quit midway: what was being typed is kept with what came before."""
+        if self.phase == "answer":
+            self.text, self.spent = typed.strip(), self.session.timer() - self._started
+        elif self.phase == "followup":
+            self.follow_text = typed.strip()
+            self.follow_spent = self.session.timer() - self._started
+
+    @property
+    def worth_keeping(self) -> bool:
+        return self.phase != "pick"
+
+    def answer(self) -> Answer:
+        return Answer(story=self.story.id if self.story else None, metric=self.text)
+
+    def reveal(self) -> Reveal:
+        return self.session.reveal(self.prompt, self.answer())
+
+    def reference(self) -> Story | None:
+        """The story to show before the grade: the right one picked, else a mapped one."""
+        return self.reveal().reference or self.story
+
+    def grade(self, rating: int) -> None:
+        self.session.grade(self.prompt, self.answer(), rating)
+        self.rating, self.phase = rating, "done"
+
+    def record(self) -> Rehearsal:
+        import json
+
+        return Rehearsal(
+            at=iso(self.session.clock().utc),
+            question=self.prompt.question.id if self.prompt.question else "",
+            story=self.story.id if self.story else None,
+            text=self.text,
+            seconds=round(self.spent, 2),
+            budget_seconds=int(self.seconds),
+            followup=self.followup,
+            followup_text=self.follow_text,
+            followup_seconds=round(self.follow_spent, 2),
+            analysis=json.dumps(self.analysis.to_dict()) if self.analysis else None,
+            rating=self.rating,
+        )
+
+    def keep(self) -> int:
+        self.kept_id = self.session.store.add_rehearsal(self.record())
+        return self.kept_id

@@ -7,10 +7,12 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
+from drill.records import Rehearsal
 
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
@@ -338,7 +340,8 @@ class Store:
 
     # --- rehearsals --------------------------------------------------------------------------
 
-    def add_rehearsal(self, row: dict) -> int:
+    def add_rehearsal(self, rehearsal: Rehearsal) -> int:
+        row = asdict(rehearsal)
         columns = ", ".join(row)
         with self.transaction():
             cursor = self.conn.execute(

@@ -13,6 +13,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from drill.cli import cli
 from drill.home import clock_from_env
 from drill.library import Library
+from drill.records import Rehearsal
 from drill.session import Answer, Session
 from drill.store import Store
 from tests.conftest import STRONG
@@ -187,23 +188,41 @@ def test_history_lists_nothing_then_a_rehearsal(bank_home):
     assert "No rehearsals yet" in run("history").output
     store = Store(bank_home.db_path)
     store.add_rehearsal(
-        {
-            "at": "2026-12-01T08:00:00+00:00",
-            "question": "core/x",
-            "story": "invoices",
-            "text": "I did it",
-            "seconds": 42.0,
-            "budget_seconds": 180,
-            "followup": "How?",
-            "followup_text": "",
-            "followup_seconds": 3.0,
-            "analysis": json.dumps({"words": 3}),
-            "rating": 3,
-        }
+        Rehearsal(
+            at="2026-12-01T08:00:00+00:00",
+            question="core/x",
+            story="invoices",
+            text="I did it",
+            seconds=42.0,
+            budget_seconds=180,
+            followup="How?",
+            followup_text="",
+            followup_seconds=3.0,
+            analysis=json.dumps({"words": 3}),
+            rating=3,
+        )
     )
     assert "core/x" in run("history").output
     one = json.loads(run("history", "1", "--json").output)
     assert one["analysis"] == {"words": 3} and one["text"] == "I did it"
+
+
+def test_history_shows_an_ungraded_rehearsal_as_ungraded(bank_home):
+    Store(bank_home.db_path).add_rehearsal(
+        Rehearsal(
+            at="2026-12-01T08:00:00+00:00",
+            question="core/x",
+            story=None,
+            text="Half",
+            seconds=5.0,
+            budget_seconds=180,
+            rating=None,
+        )
+    )
+    listed = run("history").output
+    assert "ungraded" in listed and "None" not in listed
+    one = run("history", "1").output
+    assert "grade: ungraded (stopped before the grade)" in one and "None" not in one
 
 
 def test_interactive_commands_need_a_terminal(bank_home):

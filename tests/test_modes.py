@@ -287,3 +287,76 @@ def test_rehearse_spoken_answer_enter_on_empty_stops_clock(mini_home):
     rehearsal_id, _ = drive(lambda s, t: run_rehearse(s, prompt, 180, t), session, "mentor\r\r\r3")
     row = store.rehearsal(rehearsal_id)
     assert row["text"] == "" and row["seconds"] < 180 and row["rating"] == 3
+
+
+def big_call(home):
+    store, session = rehearse_session(home)
+    return store, session, session.prompt_for(store.card_for("question", "mini/big-call"))
+
+
+def rehearse_keys(session, prompt, keys):
+    return drive(lambda s, t: run_rehearse(s, prompt, 180, t), session, keys)
+
+
+def test_rehearse_q_at_the_grade_line_keeps_an_ungraded_entry(mini_home):
+    store, session, prompt = big_call(mini_home)
+    keys = "invoices\rWe moved invoices to a worker.\x1b\rI checked dashboards.\x1b\rq"
+    rehearsal_id, screen = rehearse_keys(session, prompt, keys)
+    row = store.rehearsal(rehearsal_id)
+    assert row["text"] == "We moved invoices to a worker." and row["rating"] is None
+    assert row["followup_text"] == "I checked dashboards."
+    assert store.scalar("select count(*) from reviews") == 0  # nothing graded
+    assert "kept ungraded" in screen
+
+
+def test_rehearse_ctrl_c_while_typing_keeps_what_was_typed(mini_home):
+    store, session, prompt = big_call(mini_home)
+    rehearsal_id, _ = rehearse_keys(session, prompt, "invoices\rHalf of my answer\x03")
+    row = store.rehearsal(rehearsal_id)
+    assert row["text"] == "Half of my answer" and row["rating"] is None
+    assert row["story"] == "invoices" and row["followup"] == ""
+    assert store.scalar("select count(*) from reviews") == 0
+
+
+def test_rehearse_quit_before_answering_keeps_nothing(mini_home):
+    store, session, prompt = big_call(mini_home)
+    rehearsal_id, screen = rehearse_keys(session, prompt, "q\r")
+    assert rehearsal_id is None and store.rehearsals() == []
+    assert "nothing kept" in screen
+
+
+def test_rehearse_grade_line_offers_only_keys_that_work(mini_home):
+    store, session, prompt = big_call(mini_home)
+    keys = "invoices\rWe moved it.\x1b\r\x1b\r" + "usE" + "3"
+    rehearsal_id, screen = rehearse_keys(session, prompt, keys)
+    grade_line = next(line for line in screen.splitlines() if "Enter=" in line)
+    assert "u s E" not in grade_line and "?" in grade_line and " q" in grade_line
+    assert store.rehearsal(rehearsal_id)["rating"] == 3  # u, s and E were ignored
+
+
+def test_spoken_rehearsal_shows_the_story_before_the_grade(mini_home):
+    store, session = rehearse_session(mini_home)
+    prompt = session.prompt_for(store.card_for("question", "mini/grow-someone"))
+    _, screen = rehearse_keys(session, prompt, "mentor\r\r\r3")
+    shown = screen.index("pair with her on three mock")  # the story's Decision
+    assert "12 minutes" in screen[shown:]  # and its Metric
+    assert shown < screen.index("Enter=")
+
+
+def test_rehearsal_session_without_a_terminal(mini_home):
+    from drill.modes import RehearsalSession
+
+    store, session, prompt = big_call(mini_home)
+    rehearsal = RehearsalSession(session, prompt, 120)
+    rehearsal.pick(session.library.stories["invoices"])
+    rehearsal.start_answer()
+    analysis = rehearsal.finish_answer("We went from 9 hours to 40 minutes.")
+    assert analysis is not None and rehearsal.followup  # chosen from the analysis
+    rehearsal.start_followup()
+    rehearsal.finish_followup("")
+    assert rehearsal.reveal().suggested in (1, 2, 3, 4)
+    rehearsal.grade(4)
+    row = store.rehearsal(rehearsal.keep())
+    assert (row["rating"], row["budget_seconds"], row["story"]) == (4, 120, "invoices")
+    assert json.loads(row["analysis"])["numbers"]
+    assert store.scalar("select mode from reviews") == "rehearse"

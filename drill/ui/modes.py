@@ -8,7 +8,8 @@ from prompt_toolkit.formatted_text import HTML
 from prompt_toolkit.key_binding import KeyBindings
 
 from drill.grading import rank_stories
-from drill.modes import CramSession, MapSession
+from drill.modes import CramSession, MapSession, RehearsalSession
+from drill.report import render_analysis
 from drill.scheduling import RATINGS
 from drill.ui.daily import run_daily
 from drill.ui.terminal import Quit, Terminal, pick_story
@@ -133,89 +134,105 @@ def narrate_bindings() -> KeyBindings:
     return bindings
 
 
-FOLLOWUP_SECONDS = 60
+REHEARSE_HELP = """\
+Keys in a rehearsal:
+  Story>     a story id (Tab lists them); Enter alone answers without one
+  answer     type it and press Esc then Enter, or speak aloud and press Enter on the
+             empty prompt to stop the clock
+  grade      1-4 or a h g e; Enter takes the suggestion
+  ?          this help
+  q + Enter, Ctrl-C, Ctrl-D   stop; an answer already started is kept, ungraded"""
+
+GRADE_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "h": 2, "g": 3, "e": 4}
+SHOWN_SECTIONS = ("decision", "metric", "outcome")
 
 
-def narrate(term: Terminal, session, seconds: float, label: str) -> tuple[str, float]:
-    """A multi-line answer against a visible countdown; returns the text and time spent."""
-    started = session.timer()
+def narrate(term: Terminal, rehearsal: RehearsalSession, label: str) -> str:
+    """A multi-line answer against a visible countdown."""
     previous = term.toolbar
     term.refresh = 0.2
 
     def toolbar() -> str:
-        left = seconds - (session.timer() - started)
+        left = rehearsal.time_left()
         shown = clock_text(left) + " left" if left >= 0 else f"over by {clock_text(-left)}"
         return f" {label} · {shown} · Esc-Enter finishes · Enter on empty stops the clock"
 
     term.toolbar = toolbar
     try:
-        text = term.ask("> ", multiline=True, key_bindings=narrate_bindings())
+        return term.ask("> ", multiline=True, key_bindings=narrate_bindings())
     finally:
         term.toolbar = previous
-    return text.strip(), session.timer() - started
 
 
 def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = None):
-    """Question cold, story pick, narration, analysis, one follow-up, self-grade; kept."""
-    from drill.coach import analyze, followup_for
-    from drill.home import iso
-    from drill.report import render_analysis
-    from drill.session import Answer
-    from drill.ui.daily import GRADE_KEYS, grade_line
+    """Question cold, story pick, narration, analysis, one follow-up, self-grade; kept.
 
+    Quitting keeps an answer already started as an ungraded rehearsal."""
     term = terminal or Terminal()
-    question = prompt.question
-    term.toolbar = lambda: " rehearsal · Ctrl-D quits"
+    rehearsal = RehearsalSession(session, prompt, int(seconds))
+    term.toolbar = lambda: " rehearsal · ? help · q quits"
+    term.help = lambda: REHEARSE_HELP
     try:
         term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
-        story = pick_story(term, prompt.candidates)
+        rehearsal.pick(pick_story(term, prompt.candidates))
         instructions = term.wrap(
             f"Answer now, as in the room: {clock_text(seconds)}. Type it (Esc-Enter finishes), "
             "or speak aloud and press Enter on the empty prompt to stop the clock."
         )
         term.say(HTML(f"<b>{escape(instructions)}</b>"))
-        text, spent = narrate(term, session, seconds, "answer")
-        analysis = analyze(text, story, int(seconds)) if text else None
+        rehearsal.start_answer()
+        analysis = rehearsal.finish_answer(narrate(term, rehearsal, "answer"))
         if analysis is not None:
             term.say(render_analysis(analysis, color=False))
-        term.say(HTML(f"<dim>Time: {clock_text(spent)} of {clock_text(seconds)}.</dim>"))
-        followup = (
-            followup_for(analysis, question.followups)
-            if analysis is not None
-            else (question.followups[0] if question.followups else "What would you change?")
+        term.say(HTML(f"<dim>Time: {clock_text(rehearsal.spent)} of {clock_text(seconds)}.</dim>"))
+        term.say(HTML(f"\n<b>Follow-up:</b> {escape(term.wrap(rehearsal.followup))}"))
+        rehearsal.start_followup()
+        rehearsal.finish_followup(narrate(term, rehearsal, "follow-up"))
+        if not rehearsal.text:  # spoken: the story to check it against
+            show_story(term, rehearsal.reference())
+        reveal = rehearsal.reveal()
+        while True:
+            action = rehearsal_grade_line(term, reveal)
+            if action != "?":
+                break
+            term.say(REHEARSE_HELP)
+        rehearsal.grade(reveal.suggested if action == "enter" else GRADE_KEYS[action])
+    except Quit as stop:
+        rehearsal.stop(stop.text)
+        if not rehearsal.worth_keeping:
+            term.say("Rehearsal stopped before the answer; nothing kept.")
+            return None
+        rehearsal_id = rehearsal.keep()
+        term.say(
+            HTML(
+                f"<dim>Stopped; kept ungraded as rehearsal {rehearsal_id} (`drill history`).</dim>"
+            )
         )
-        term.say(HTML(f"\n<b>Follow-up:</b> {escape(followup)}"))
-        follow_text, follow_spent = narrate(term, session, FOLLOWUP_SECONDS, "follow-up")
-        answer = Answer(story=story.id if story else None, metric=text)
-        reveal = session.reveal(prompt, answer)
-        action = ""
-        while action not in GRADE_KEYS and action != "enter":
-            action = grade_line(term, reveal)
-            if action == "?":
-                term.say(
-                    "Grade how the answer held up: 1-4 or a h g e; Enter takes the suggestion."
-                )
-        rating = reveal.suggested if action == "enter" else GRADE_KEYS[action]
-        session.grade(prompt, answer, rating)
-    except Quit:
-        term.say("Rehearsal stopped; nothing graded.")
-        return None
-    import json
-
-    rehearsal_id = session.store.add_rehearsal(
-        {
-            "at": iso(session.clock().utc),
-            "question": question.id,
-            "story": story.id if story else None,
-            "text": text,
-            "seconds": round(spent, 2),
-            "budget_seconds": int(seconds),
-            "followup": followup,
-            "followup_text": follow_text,
-            "followup_seconds": round(follow_spent, 2),
-            "analysis": json.dumps(analysis.to_dict()) if analysis else None,
-            "rating": rating,
-        }
-    )
+        return rehearsal_id
+    rehearsal_id = rehearsal.keep()
     term.say(HTML(f"<dim>Kept as rehearsal {rehearsal_id}; `drill history` lists them.</dim>"))
     return rehearsal_id
+
+
+def show_story(term: Terminal, story) -> None:
+    """The story's decision, metric and outcome, wrapped: what a spoken answer is checked by."""
+    if story is None:
+        term.say(HTML("<dim>No story picked or mapped to check the answer against.</dim>"))
+        return
+    term.say(HTML(f"\n<heading>{escape(story.id)}</heading> <dim>{escape(story.title)}</dim>"))
+    for section in SHOWN_SECTIONS:
+        text = story.section_text(section).strip()
+        if text:
+            term.say(HTML(f"<b>{section.title()}</b>"))
+            term.say(escape(term.wrap(text, "  ")))
+
+
+def rehearsal_grade_line(term: Terminal, reveal) -> str:
+    """Only the keys that work here: the four grades, Enter, ? and q."""
+    parts = [
+        f"<key>{rating}</key> {name}{'*' if rating == reveal.suggested else ''}"
+        for rating, name in RATINGS.items()
+    ]
+    line = " · ".join(parts)
+    message = HTML(f"{line}   <dim>Enter={RATINGS[reveal.suggested]} ? q</dim> ")
+    return term.key(message, [*GRADE_KEYS, "enter", "?"])
