@@ -16,6 +16,8 @@ from drill.library import Library
 from drill.records import Rehearsal
 from drill.session import Answer, Session
 from drill.store import Store
+from drill.ui.story_new import guided_story
+from drill.ui.terminal import Terminal
 from tests.conftest import STRONG
 
 
@@ -232,17 +234,25 @@ def test_interactive_commands_need_a_terminal(bank_home):
         assert "needs an interactive terminal" in result.output
 
 
-def test_story_new_guided_writes_a_private_story(home):
-    from drill.cli.common import App
-    from drill.cli.story import check_id, slug
-    from drill.ui.story_new import guided_story
-    from drill.ui.terminal import Terminal
+def quiet(pipe):
+    return Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
 
+
+def new_draft():
+    from drill.cli.common import App
+    from drill.story_draft import StoryDraft
+
+    app = App()
+    return StoryDraft(app.home, app.library.taxonomy, app.config.level)
+
+
+def test_story_new_guided_writes_a_private_story(home):
     keys = (
         "Cutting deploy time\r"
         "\r"  # title, accept the suggested id
         "Deploys from 40 to 8 minutes\r"
         "technical-decision, delivery\r"
+        "\r"  # no principles
         "\r"  # level default
         "A 30-person startup.\r"
         "I noticed deploys blocked releases.\r"
@@ -258,7 +268,7 @@ def test_story_new_guided_writes_a_private_story(home):
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         path = guided_story(
-            App(), None, slug, check_id, Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
+            new_draft(), Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
         )
     assert path.name == "cutting-deploy-time.md"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -274,15 +284,10 @@ def test_story_new_guided_writes_a_private_story(home):
 
 
 def test_story_new_quit_midway_keeps_a_draft(home):
-    from drill.cli.common import App
-    from drill.cli.story import check_id, slug
-    from drill.ui.story_new import guided_story
-    from drill.ui.terminal import Terminal
-
     with create_pipe_input() as pipe:
-        pipe.send_text("Half a story\r\r\r\r\rSome situation.\r\x03")
+        pipe.send_text("Half a story\r\r\r\r\r\rSome situation.\r\x03")
         path = guided_story(
-            App(), None, slug, check_id, Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
+            new_draft(), Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
         )
     assert path is None
     draft = home.root / "drafts" / "half-a-story.md"

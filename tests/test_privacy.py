@@ -125,6 +125,9 @@ def test_no_command_touches_the_network_and_every_file_is_private(bank_home, tmp
         ["undo"],
     ]
     plan = [{"args": args} for args in steps]
+    # an editor that fills the title in: an untouched template is refused, not saved
+    edit = {"EDITOR": "sed -i 's/Title of the story/Drafted/'"}
+    plan[steps.index(["story", "new", "--editor", "drafted"])]["env"] = edit
     plan.append(
         {"args": ["import", str(out / "backup.json")], "env": {"DRILL_HOME": str(imported)}}
     )

@@ -123,6 +123,7 @@ class Terminal:
         multiline: bool = False,
         key_bindings: KeyBindings | None = None,
         help: str | None = None,
+        fuzzy: bool = True,
     ) -> str:
         """A line of input. A lone q, Ctrl-C and Ctrl-D raise Quit (with the text typed so
         far); ? on an empty line shows `help` (or the terminal's) and keeps asking."""
@@ -135,7 +136,7 @@ class Terminal:
         try:
             text = self._session().prompt(
                 message,
-                completer=FuzzyCompleter(completer) if completer else None,
+                completer=FuzzyCompleter(completer) if completer and fuzzy else completer,
                 complete_while_typing=completer is not None,
                 default=default,
                 multiline=multiline,
