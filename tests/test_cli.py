@@ -18,7 +18,7 @@ from drill.session import Answer, Session
 from drill.store import Store
 from drill.ui.story_new import guided_story
 from drill.ui.terminal import Terminal
-from tests.conftest import STRONG
+from tests.samples import STRONG
 
 
 def run(*args, input=None):
