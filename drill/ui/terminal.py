@@ -103,7 +103,13 @@ class Terminal:
 
         width = self.width() - 1
         return "\n".join(
-            textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+            textwrap.fill(
+                line,
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,  # ids such as technical-decision stay whole
+            )
             if line.strip()
             else ""
             for line in text.splitlines()
