@@ -136,7 +136,7 @@ class MapSession(Session):
         done = f" {self.done}/{max(self.queue_size, self.done)}"
         left = self.time_left()
         if left is None:
-            return done + " · Enter skips · ? help · q quits"
+            return done + " · ? help · q quits"
         shown = f"{left:4.1f}s left" if left >= 0 else f"over by {-left:.1f}s"
         return f"{done} · {shown} · ? help · q quits"
 

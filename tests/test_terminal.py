@@ -53,3 +53,10 @@ def test_key_prompt_q_quits():
         term = Terminal(input=pipe, output=PlainTextOutput(buffer))
         with pytest.raises(Quit):
             term.key("grade> ", ["1", "2"])
+
+
+def test_every_help_fits_80_columns():
+    from drill.ui import modes, story_new
+
+    for text in (modes.MAP_HELP, modes.MAPPING_HELP, modes.REHEARSE_HELP, story_new.HELP):
+        assert max(len(line) for line in text.splitlines()) < 80, text

@@ -22,6 +22,13 @@ def clock_text(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+MAPPING_HELP = """\
+Mapping, before the sprint (not graded):
+  a story id (Tab lists them), then Enter: that story answers the question
+  Enter on nothing   skip this question
+  ?                  this help
+  q + Enter, Ctrl-C, Ctrl-D   quit (mappings made so far are kept)"""
+
 MAP_HELP = """\
 Keys in the pick sprint:
   type a story id (Tab lists them, best match first), Enter to pick it
@@ -67,13 +74,16 @@ def offer_unmapped(session: MapSession, term: Terminal) -> None:
     count = f"{len(unmapped)} question{'s have' if len(unmapped) != 1 else ' has'}"
     choice = term.key(
         HTML(
-            f"<b>{count} no story yet.</b> <key>m</key> map {len(shown)} now (not graded) · "
+            f"<b>{count} no story yet.</b> <key>m</key> map {len(shown)} now · "
             "<key>Enter</key> start the sprint "
         ),
         ["m", "enter"],
     )
     if choice != "m":
         return
+    previous, previous_help = term.toolbar, term.help
+    term.toolbar = lambda: " mapping (not graded) · Enter skips a question · ? help · q quits"
+    term.help = lambda: MAPPING_HELP
     stories = list(session.library.stories.values())
     for question in shown:
         term.say()
@@ -82,6 +92,7 @@ def offer_unmapped(session: MapSession, term: Terminal) -> None:
         if story is not None:
             session.keep_mapping(question, story)
             term.say(HTML(f"<dim>Mapped to {escape(story.id)}.</dim>"))
+    term.toolbar, term.help = previous, previous_help
     session.reload()
 
 
@@ -137,14 +148,15 @@ def narrate_bindings() -> KeyBindings:
 REHEARSE_HELP = """\
 Keys in a rehearsal:
   Story>     a story id (Tab lists them); Enter alone answers without one
-  answer     type it and press Esc then Enter, or speak aloud and press Enter on the
-             empty prompt to stop the clock
+  answer     type it, then Esc and Enter; or speak aloud, then Enter on the
+             empty prompt stops the clock
   grade      1-4 or a h g e; Enter takes the suggestion
   ?          this help
   q + Enter, Ctrl-C, Ctrl-D   stop; an answer already started is kept, ungraded"""
 
 GRADE_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "h": 2, "g": 3, "e": 4}
-SHOWN_SECTIONS = ("decision", "metric", "outcome")
+SHOWN_SECTIONS = ("decision", "metric")
+SECTION_LINES = 4  # of each, so question, story and grade line fit 24 rows
 
 
 def narrate(term: Terminal, rehearsal: RehearsalSession, label: str) -> str:
@@ -189,7 +201,7 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
         rehearsal.start_followup()
         rehearsal.finish_followup(narrate(term, rehearsal, "follow-up"))
         if not rehearsal.text:  # spoken: the story to check it against
-            show_story(term, rehearsal.reference())
+            show_story(term, rehearsal.reference(), prompt.wording)
         reveal = rehearsal.reveal()
         while True:
             action = rehearsal_grade_line(term, reveal)
@@ -214,17 +226,22 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
     return rehearsal_id
 
 
-def show_story(term: Terminal, story) -> None:
-    """The story's decision, metric and outcome, wrapped: what a spoken answer is checked by."""
+def show_story(term: Terminal, story, question: str = "") -> None:
+    """The question again, then the story's decision and metric (a few lines each): what a
+    spoken answer is checked against, on one screen with the grade line."""
+    if question:
+        term.say(HTML(f"\n<dim>{escape(term.wrap(question))}</dim>"))
     if story is None:
         term.say(HTML("<dim>No story picked or mapped to check the answer against.</dim>"))
         return
-    term.say(HTML(f"\n<heading>{escape(story.id)}</heading> <dim>{escape(story.title)}</dim>"))
+    term.say(HTML(f"<heading>{escape(story.id)}</heading> <dim>{escape(story.title)}</dim>"))
     for section in SHOWN_SECTIONS:
-        text = story.section_text(section).strip()
-        if text:
+        lines = term.wrap(story.section_text(section).strip(), "  ").splitlines()
+        if lines:
+            if len(lines) > SECTION_LINES:
+                lines = lines[: SECTION_LINES - 1] + [lines[SECTION_LINES - 1].rstrip() + " …"]
             term.say(HTML(f"<b>{section.title()}</b>"))
-            term.say(escape(term.wrap(text, "  ")))
+            term.say("\n".join(lines))
 
 
 def rehearsal_grade_line(term: Terminal, reveal) -> str:

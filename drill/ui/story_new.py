@@ -19,7 +19,7 @@ from drill.ui.terminal import Quit, Terminal
 HELP = """\
 Writing a story:
   Enter keeps what is shown (or skips an empty prompt); Tab completes ids
-  categories and principles: a comma-separated list, e.g. "ownership deep, dive-deep"
+  categories, principles: comma-separated, e.g. "ownership deep, dive-deep"
   ?                this help
   q + Enter, Ctrl-C, Ctrl-D   stop; what you typed is kept as a draft to resume"""
 
@@ -87,12 +87,9 @@ def guided_story(
     term.help = lambda: HELP
     resuming = draft.resumed_from is not None
     lead = f"Resuming {draft.resumed_from}." if resuming else "New story."
-    term.say(
-        HTML(
-            f"<b>{escape(lead)}</b> <dim>Enter keeps or skips; ? help; q stops and keeps a "
-            "draft.</dim>"
-        )
-    )
+    term.say(HTML(f"<b>{escape(term.wrap(lead))}</b>"))
+    keys = "Enter keeps what is shown or skips; ? help; q stops and keeps a draft."
+    term.say(HTML(f"<dim>{escape(term.wrap(keys))}</dim>"))
     current = ""  # the section being typed: a stop keeps its text in the draft
     try:
         if resuming:
@@ -164,9 +161,11 @@ def ask_categories(term: Terminal, draft: StoryDraft) -> None:
 
 
 def ask_principles(term: Terminal, draft: StoryDraft, offered: dict[str, str]) -> None:
+    ids = list(offered)[:2] or ["ownership"]
+    example = f"{ids[0]} deep" + (f", {ids[1]}" if len(ids) > 1 else "")
     note = term.wrap(
         "Principles this story shows, each with deep or surface (surface if left out), "
-        "e.g. ownership deep, dive-deep. Tab completes; Enter skips."
+        f"e.g. {example}. Tab completes; Enter skips."
     )
     term.say(HTML(f"<dim>{escape(note)}</dim>"))
     current = ", ".join(f"{pid} {depth}" for pid, depth in draft.principles.items())
