@@ -360,3 +360,17 @@ def test_rehearsal_session_without_a_terminal(mini_home):
     assert (row["rating"], row["budget_seconds"], row["story"]) == (4, 120, "invoices")
     assert json.loads(row["analysis"])["numbers"]
     assert store.scalar("select mode from reviews") == "rehearse"
+
+
+def test_rehearse_help_at_the_grade_line_then_a_grade(mini_home):
+    store, session, prompt = big_call(mini_home)
+    rehearsal_id, screen = rehearse_keys(session, prompt, "invoices\r\r\r?4")
+    assert "Keys in a rehearsal" in screen and store.rehearsal(rehearsal_id)["rating"] == 4
+
+
+def test_rehearse_ctrl_c_in_the_follow_up_keeps_both_answers(mini_home):
+    store, session, prompt = big_call(mini_home)
+    keys = "invoices\rFrom 9 hours to 40 minutes.\x1b\rI timed the\x03"
+    row = store.rehearsal(rehearse_keys(session, prompt, keys)[0])
+    assert row["text"] == "From 9 hours to 40 minutes." and row["followup_text"] == "I timed the"
+    assert row["rating"] is None and row["followup"]

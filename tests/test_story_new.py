@@ -173,3 +173,21 @@ def test_level_typed_is_kept(home, level):
         new_draft(home), FULL.replace("bias-for-action\r\r", f"bias-for-action\r\x15{level}\r")
     )
     assert read_story(path)[0].level == level
+
+
+def test_validate_reports_what_would_not_load(home):
+    draft = new_draft(home)
+    draft.title, draft.story_id = "A title", "a-title"
+    assert [p for p in draft.validate() if p.severity == "error"] == []
+    draft.principles = {"not-a-principle": "deep"}  # as a hand-edited draft might hold
+    assert any("not-a-principle" in p.message for p in draft.validate())
+
+
+def test_a_story_that_would_not_load_is_kept_as_a_draft(home):
+    def spoil(draft, name):
+        draft.principles = {"not-a-principle": "deep"}
+
+    path, screen = guided(new_draft(home), FULL, on_section=spoil)
+    assert path is None and "unknown principle 'not-a-principle'" in screen
+    assert not list(home.stories_dir.glob("*.md"))
+    assert [p.name for p in drafts(home)] == ["cutting-deploy-time.md"]

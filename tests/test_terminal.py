@@ -60,3 +60,13 @@ def test_every_help_fits_80_columns():
 
     for text in (modes.MAP_HELP, modes.MAPPING_HELP, modes.REHEARSE_HELP, story_new.HELP):
         assert max(len(line) for line in text.splitlines()) < 80, text
+
+
+def test_question_mark_at_a_key_prompt_prints_the_help_and_keeps_waiting():
+    buffer = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text("?2")
+        term = Terminal(input=pipe, output=PlainTextOutput(buffer))
+        term.help = lambda: "Grades: 1-4."
+        assert term.key("grade> ", ["1", "2"]) == "2"
+    assert "Grades: 1-4." in buffer.getvalue()

@@ -203,11 +203,7 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
         if not rehearsal.text:  # spoken: the story to check it against
             show_story(term, rehearsal.reference(), prompt.wording)
         reveal = rehearsal.reveal()
-        while True:
-            action = rehearsal_grade_line(term, reveal)
-            if action != "?":
-                break
-            term.say(REHEARSE_HELP)
+        action = rehearsal_grade_line(term, reveal)  # ? prints the help and keeps waiting
         rehearsal.grade(reveal.suggested if action == "enter" else GRADE_KEYS[action])
     except Quit as stop:
         rehearsal.stop(stop.text)
@@ -252,4 +248,4 @@ def rehearsal_grade_line(term: Terminal, reveal) -> str:
     ]
     line = " · ".join(parts)
     message = HTML(f"{line}   <dim>Enter={RATINGS[reveal.suggested]} ? q</dim> ")
-    return term.key(message, [*GRADE_KEYS, "enter", "?"])
+    return term.key(message, [*GRADE_KEYS, "enter"])

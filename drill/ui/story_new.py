@@ -137,6 +137,13 @@ def guided_story(
             )
         )
         return None
+    errors = [p for p in draft.validate() if p.severity == "error"]
+    if errors:  # the answers are checked as they come; this is a last guard, never a loss
+        path = draft.save_draft()
+        for problem in errors:
+            term.say(HTML(f"<warn>{escape(problem.message)}</warn>"))
+        term.say(term.wrap(f"Kept as a draft in {path}; `drill story new` resumes it."))
+        return None
     return draft.write()
 
 

@@ -158,8 +158,18 @@ class Terminal:
         return text
 
     def key(self, message: str | HTML, keys: Iterable[str]) -> str:
-        """One key press among `keys` ("enter" for Enter); q, Ctrl-C and Ctrl-D quit."""
+        """One key press among `keys` ("enter" for Enter); q, Ctrl-C and Ctrl-D quit; ? prints
+        the terminal's help above the prompt unless the caller takes ? itself."""
+        from prompt_toolkit.application import run_in_terminal
+
+        keys = list(keys)
         bindings = KeyBindings()
+        help_text = self.help
+        if help_text is not None and "?" not in keys:
+
+            @bindings.add("?", eager=True)
+            def _help(event) -> None:
+                run_in_terminal(lambda: self.say(help_text()))
 
         def bind(key: str, result: str) -> None:
             @bindings.add(key, eager=True)
