@@ -9,7 +9,6 @@ from prompt_toolkit.key_binding import KeyBindings
 
 from drill.grading import rank_stories
 from drill.modes import CramSession, MapSession, RehearsalSession
-from drill.report import render_analysis
 from drill.scheduling import RATINGS
 from drill.ui.daily import run_daily
 from drill.ui.terminal import Quit, Terminal, pick_story
@@ -180,6 +179,8 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
     """Question cold, story pick, narration, analysis, one follow-up, self-grade; kept.
 
     Quitting keeps an answer already started as an ungraded rehearsal."""
+    from drill.report import render_analysis
+
     term = terminal or Terminal()
     rehearsal = RehearsalSession(session, prompt, int(seconds))
     term.toolbar = lambda: " rehearsal · ? help · q quits"
