@@ -28,7 +28,9 @@ def _clip(text: str, width: int) -> str:
 
 def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
     indent = " " * len(first) if rest is None else rest
-    return textwrap.wrap(text, _width(), initial_indent=first, subsequent_indent=indent) or [first]
+    return textwrap.wrap(
+        text, _width(), initial_indent=first, subsequent_indent=indent, break_on_hyphens=False
+    ) or [first]
 
 
 def _fit(line: str, width: int) -> list[str]:
@@ -36,7 +38,7 @@ def _fit(line: str, width: int) -> list[str]:
     if len(line) <= width or "\x1b" in line:
         return [line]
     indent = " " * (len(line) - len(line.lstrip()) + 2)
-    return textwrap.wrap(line, width, subsequent_indent=indent) or [line]
+    return textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False) or [line]
 
 
 def _quote(span: str, width: int, color: bool) -> str:

@@ -313,3 +313,19 @@ def test_strong_fixture_story_is_valid():
     from drill.bank import parse_story
 
     assert parse_story(STRONG, "s", "s.md")[1] == []
+
+
+def test_history_lines_fit_a_narrow_terminal(bank_home):
+    Store(bank_home.db_path).add_rehearsal(
+        Rehearsal(
+            at="2026-12-01T08:00:00+00:00",
+            question="amazon/a-rather-long-question-identifier",
+            story="idempotent-invoicing",
+            text="Half",
+            seconds=5.0,
+            budget_seconds=180,
+        )
+    )
+    out = CliRunner().invoke(cli, ["history"], env={"COLUMNS": "60"}).output
+    assert max(len(line) for line in out.splitlines()) <= 60
+    assert "idempotent-invoicing" in out and "ungraded" in out

@@ -245,6 +245,10 @@ def history(rehearsal_id: int | None, as_json: bool) -> None:
         )
         click.echo(f"grade: {graded}")
         return
+    import textwrap
+
+    from drill.charts import text_width
+
     rows = store.rehearsals()
     if as_json:
         echo_json(
@@ -256,10 +260,14 @@ def history(rehearsal_id: int | None, as_json: bool) -> None:
     for r in rows:
         words = len((r["text"] or "").split())
         grade = f"grade {r['rating']}" if r["rating"] is not None else "ungraded"
-        click.echo(
+        line = (
             f"{r['id']:>4}  {r['at'][:16].replace('T', ' ')}  {r['seconds']:>5.0f}s "
             f"{words:>4}w  {grade:8}  {r['question']}  ({r['story'] or '-'})"
         )
+        wrapped = textwrap.wrap(
+            line, text_width(), subsequent_indent=" " * 6, break_on_hyphens=False
+        )
+        click.echo("\n".join(wrapped))
 
 
 COMMANDS = (plan, map_command, cram, rehearse, history)
