@@ -198,7 +198,8 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
         if analysis is not None:
             term.say(render_analysis(analysis, color=False))
         term.say(HTML(f"<dim>Time: {clock_text(rehearsal.spent)} of {clock_text(seconds)}.</dim>"))
-        term.say(HTML(f"\n<b>Follow-up:</b> {escape(term.wrap(rehearsal.followup))}"))
+        followup = term.wrap(f"Follow-up: {rehearsal.followup}")
+        term.say(HTML(f"\n<b>Follow-up:</b>{escape(followup[len('Follow-up:') :])}"))
         rehearsal.start_followup()
         rehearsal.finish_followup(narrate(term, rehearsal, "follow-up"))
         if not rehearsal.text:  # spoken: the story to check it against
