@@ -191,3 +191,27 @@ def test_a_story_that_would_not_load_is_kept_as_a_draft(home):
     assert path is None and "unknown principle 'not-a-principle'" in screen
     assert not list(home.stories_dir.glob("*.md"))
     assert [p.name for p in drafts(home)] == ["cutting-deploy-time.md"]
+
+
+def test_history_and_story_new_editor_never_import_prompt_toolkit(home):
+    import os
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from drill.cli import cli\n"
+        "for args in (['history'], ['story', 'new', 'x', '--editor']):\n"
+        "    try:\n"
+        "        cli(args, prog_name='drill')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "assert 'prompt_toolkit' not in sys.modules, 'prompt_toolkit imported'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "EDITOR": "true"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "the template was not changed" in done.stderr + done.stdout
