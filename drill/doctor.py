@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from drill.migrations import LATEST
 
@@ -256,6 +257,29 @@ def statuses(library):
     return question_status, story_status
 
 
+def beside_findings(aside: list[Path], staging: list[Path]) -> list[Finding]:
+    """Old homes an import set aside (worth knowing), and staging homes a killed import left."""
+    found = [
+        Finding(
+            "imports",
+            f"{path} is the home as it was before an import; delete it once you are sure you "
+            "do not need it",
+            problem=False,
+        )
+        for path in aside
+    ]
+    found += [
+        Finding(
+            "imports",
+            f"{path} is a half-built home from an interrupted import; your home was not "
+            "changed by it, so it can be deleted",
+            problem=False,
+        )
+        for path in staging
+    ]
+    return found
+
+
 def examine(store, library) -> Report:
     """Every check; a check that cannot run says why instead of stopping the others."""
     findings: list[Finding] = []
@@ -296,6 +320,10 @@ def examine(store, library) -> Report:
             "mappings", lambda: mapping_findings(pairs(), question_status, story_status, seen())
         )
     findings.extend(file_findings(library.problems))
+    from drill.backup import homes_beside
+
+    beside = homes_beside(library.home.root)
+    findings.extend(beside_findings(beside["aside"], beside["staging"]))
     return Report(findings)
 
 

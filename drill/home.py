@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from drill.errors import DrillError
+from drill.files import write_private  # noqa: F401  (the home's writer)
 
 LEVELS = ("junior", "mid", "senior", "staff")
 
@@ -128,6 +129,10 @@ class Home:
 
     def ensure(self) -> Home:
         """Create the home on first use, private to the user."""
+        if not self.root.exists():  # an import killed between its two renames: finish it
+            from drill.backup import finish_interrupted_import
+
+            finish_interrupted_import(self.root)
         for directory in (self.root, self.stories_dir, self.decks_dir):
             if not directory.is_dir():
                 try:
@@ -151,20 +156,6 @@ class Home:
 
 def open_home() -> Home:
     return Home(home_dir()).ensure()
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write a file atomically with mode 0600, so a crash never leaves half a file."""
-    import tempfile  # a temp name of its own: two drills starting at once must not collide
-
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
 
 
 # --- the clock -------------------------------------------------------------------------------

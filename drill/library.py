@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -192,16 +190,14 @@ def _read_cache(path: Path, signature: str):
 
 def _write_cache(path: Path, signature: str, parsed) -> None:
     """Best effort: a cache that cannot be written only costs speed next time."""
-    name = None
+    from drill.files import write_atomic
+
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".library.", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((CACHE_FORMAT, signature, parsed), handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(name, path)
+        data = pickle.dumps((CACHE_FORMAT, signature, parsed), pickle.HIGHEST_PROTOCOL)
+        write_atomic(path, data)
     except Exception:
-        if name and os.path.exists(name):
-            os.unlink(name)
+        pass
 
 
 def sync(store, library: Library, now_iso: str, force: bool = False) -> bool:

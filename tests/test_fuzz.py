@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drill import export, scheduling
+from drill import backup as jsonbackup
+from drill import scheduling
 from drill.bank import SECTIONS, parse_story, read_story
 from drill.cli import cli
 from drill.decks import Deck, Taxonomy, load_deck, load_taxonomy, shipped_decks_dir
@@ -400,7 +401,7 @@ def test_drill_now_edge_cases(value):
 
 # --- the import file --------------------------------------------------------------------------
 
-SCHEMA = {table: Store(":memory:").table_info(table) for table in export.TABLE_KEYS}
+SCHEMA = {table: Store(":memory:").table_info(table) for table in jsonbackup.TABLE_KEYS}
 
 
 @pytest.fixture(scope="module")
@@ -417,7 +418,7 @@ def real_backup(tmp_path_factory) -> dict:
         session.grade(prompt, Answer(story="invoices"), 3)
     store.map_story("mini/big-call", "invoices", iso(fixed_clock().utc))
     store.add_plan("amazon", "2026-12-03T09:00:00.000000+00:00", iso(fixed_clock().utc))
-    data = json.loads(export.dump_backup(export.build_backup(home, store)))
+    data = json.loads(jsonbackup.dump_backup(jsonbackup.build_backup(home, store)))
     store.close()
     assert data["reviews"]
     return data
@@ -461,7 +462,7 @@ def mutated_backup(draw, data: dict) -> dict:
 def test_import_file_mutated_is_accepted_or_refused_with_a_message(real_backup, data):
     backup = data.draw(mutated_backup(real_backup))
     try:
-        export.parse_backup(json.dumps(backup), "b.json", SCHEMA)
+        jsonbackup.parse_backup(json.dumps(backup), "b.json", SCHEMA)
     except DrillError as exc:
         assert str(exc).startswith("b.json: ")
 
@@ -471,7 +472,7 @@ def test_import_of_a_number_sqlite_cannot_hold_is_refused(real_backup, big, tmp_
     backup = json.loads(json.dumps(real_backup))
     backup["plans"][0]["at"] = big
     with pytest.raises(DrillError, match=r"^b\.json: \"plans\"\[0\]: at"):
-        export.parse_backup(json.dumps(backup), "b.json", SCHEMA)
+        jsonbackup.parse_backup(json.dumps(backup), "b.json", SCHEMA)
     path = tmp_path / "b.json"
     path.write_text(json.dumps(backup))
     result = CliRunner().invoke(cli, ["import", str(path)])

@@ -1,0 +1,297 @@
+"""Hostile conditions: planted links, devices, full disks, crafted backups, interrupted imports."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drill import backup as jsonbackup
+from drill import files
+from drill.cli import cli
+from drill.errors import DrillError
+from drill.home import Home
+from drill.store import Store
+from tests.harness import DRILL
+from tests.samples import MENTOR, STRONG
+
+
+def invoke(*args: str, code: int = 0, input: str | None = None):
+    result = CliRunner().invoke(cli, list(args), input=input)
+    assert result.exit_code == code, (result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+# --- writing files ----------------------------------------------------------------------------
+
+
+def test_an_export_streams_into_a_fifo_and_leaves_it_a_fifo(bank_home, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    invoke("export", "--format", "json", "-o", str(fifo))
+    reader.join(10)
+    assert json.loads(received[0])["format"] == "drill-backup"
+    assert fifo.is_fifo()  # written into, not replaced by a regular file
+
+
+def test_an_export_to_a_folder_is_refused(bank_home, tmp_path):
+    result = invoke("export", "--format", "md", "-o", str(tmp_path), code=2)
+    assert "is a directory" in result.output
+    with pytest.raises(DrillError, match="is a folder"):  # the writer refuses it too
+        files.write_output(tmp_path, "text")
+
+
+def test_a_symlink_planted_at_the_old_temp_name_is_never_followed(bank_home, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / ".backup.json.tmp").symlink_to(victim)
+    invoke("export", "--format", "json", "-o", str(tmp_path / "backup.json"))
+    assert victim.read_text() == "keep me"
+    assert json.loads((tmp_path / "backup.json").read_text())["format"] == "drill-backup"
+
+
+def test_a_failed_apkg_export_leaves_neither_a_package_nor_litter(bank_home, tmp_path, monkeypatch):
+    from drill import export
+
+    def broken(path, *args):
+        Path(path).write_bytes(b"PK half a zip")
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(export, "write_apkg", broken)
+    result = invoke("export", "--format", "apkg", "-o", str(out / "drill.apkg"), code=1)
+    assert "No space left on device" in result.output
+    assert list(out.iterdir()) == []
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch):
+    target = tmp_path / "notes.md"
+    target.write_text("old")
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched, pytest.raises(DrillError, match="disk is full"):
+        patched.setattr(Path, "write_bytes", full)
+        files.write_private(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]
+
+
+# --- crafted backups --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def good_backup(bank_home, tmp_path) -> dict:
+    invoke("status")
+    return json.loads(invoke("export", "--format", "json").output)
+
+
+def _card(data: dict) -> dict:
+    return data["cards"][0]
+
+
+def _review(data: dict) -> dict:
+    card = _card(data)
+    row = {
+        "id": 1,
+        "card_id": card["id"],
+        "at": "2026-11-30T09:00:00.000000+00:00",
+        "day": "2026-11-30",
+        "rating": 3,
+        "mode": "daily",
+        "before": json.dumps({"state": "new"}),
+    }
+    data["reviews"] = [row]
+    return row
+
+
+BAD_VALUES = [
+    (lambda d: _card(d).update(due="garbage"), '"cards"[0].due'),
+    (lambda d: _card(d).update(stability="abc"), '"cards"[0].stability'),
+    (lambda d: _card(d).update(state="bogus"), '"cards"[0].state'),
+    (lambda d: _card(d).update(kind="flashcard"), '"cards"[0].kind'),
+    (lambda d: _card(d).update(difficulty=42.0), '"cards"[0].difficulty'),
+    (lambda d: _review(d).update(before="not json"), '"reviews"[0].before'),
+    (lambda d: _review(d).update(day="yesterday"), '"reviews"[0].day'),
+    (lambda d: _review(d).update(rating=9), '"reviews"[0].rating'),
+    (
+        lambda d: d["plans"].append({"id": 1, "company": "amazon", "at": "soon"}),
+        '"plans"[0].at',
+    ),
+    (
+        lambda d: d["plans"].append(
+            {"id": 1, "company": "amazon", "at": "9999-12-31T23:59:59+00:00"}
+        ),
+        '"plans"[0].at',
+    ),
+    (
+        lambda d: d["params"].append({"id": 1, "parameters": json.dumps([0.5] * 19)}),
+        '"params"[0].parameters',
+    ),
+    (lambda d: d.update(config="new_per_day = -4\n"), '"config"'),
+]
+
+
+@pytest.mark.parametrize("spoil, where", BAD_VALUES)
+def test_a_backup_with_a_bad_value_is_refused_naming_the_field(
+    good_backup, tmp_path, monkeypatch, spoil, where
+):
+    spoil(good_backup)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(good_backup))
+    monkeypatch.setenv("DRILL_HOME", str(tmp_path / "fresh"))
+    result = invoke("import", str(path), code=1)
+    assert where in result.output
+    assert not list((tmp_path / "fresh" / "stories").iterdir())
+
+
+def test_deeply_nested_brackets_get_a_message_not_a_recursion_error(home, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    result = invoke("import", str(path), code=1)
+    assert "nested too deeply" in result.output
+
+
+@pytest.mark.parametrize("name", ["Notes.md", "my story.md", "Café.md"])
+def test_story_files_named_any_plain_way_round_trip_through_a_backup(
+    bank_home, tmp_path, monkeypatch, name
+):
+    (bank_home.stories_dir / name).write_text(MENTOR)
+    text = invoke("export", "--format", "json").output
+    path = tmp_path / "b.json"
+    path.write_text(text)
+    fresh = tmp_path / "fresh"
+    monkeypatch.setenv("DRILL_HOME", str(fresh))
+    invoke("import", str(path))
+    assert (fresh / "stories" / name).read_text() == MENTOR
+    assert invoke("export", "--format", "json").output == text
+
+
+# --- interrupted imports ----------------------------------------------------------------------
+
+
+def _big_backup(tmp_path: Path, stories: int) -> Path:
+    home = Home(tmp_path / "source").ensure()
+    for n in range(stories):
+        (home.stories_dir / f"story-{n:04d}.md").write_text(STRONG)
+    env = {**os.environ, "DRILL_HOME": str(home.root)}
+    path = tmp_path / "big.json"
+    out = subprocess.run(
+        [DRILL, "export", "--format", "json", "-o", str(path)], env=env, capture_output=True
+    )
+    assert out.returncode == 0, out.stderr
+    return path
+
+
+def _export(env) -> str:
+    out = subprocess.run([DRILL, "export", "--format", "json"], env=env, capture_output=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.decode()
+
+
+def test_kill_9_during_import_leaves_the_old_home_or_the_new_one(tmp_path):
+    big = _big_backup(tmp_path, 300)
+    new_text = big.read_text()
+    root = tmp_path / "home"
+    home = Home(root).ensure()
+    (home.stories_dir / "mine.md").write_text(MENTOR)
+    env = {**os.environ, "DRILL_HOME": str(root)}
+    old_text = _export(env)
+    seen = set()
+    for delay in (0.05, 0.15, 0.3, 0.5, 0.8, 1.2, 2.0):
+        proc = subprocess.Popen(
+            [DRILL, "import", "--force", str(big)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = _export(env)  # any command first finishes an import killed between its renames
+        assert now in (old_text, new_text), f"a mix after a kill at {delay}s"
+        seen.add("new" if now == new_text else "old")
+        if now == new_text:  # start over from the user's own home
+            invoke_env = {**env}
+            restore = tmp_path / "old.json"
+            restore.write_text(old_text)
+            out = subprocess.run(
+                [DRILL, "import", "--force", str(restore)], env=invoke_env, capture_output=True
+            )
+            assert out.returncode == 0, out.stderr
+        assert not [p for p in tmp_path.glob("home.importing-*") if (p / ".complete").exists()]
+    assert "old" in seen
+
+
+def test_a_home_missing_between_the_two_renames_is_finished_by_the_next_command(tmp_path):
+    root = tmp_path / "home"
+    staging = tmp_path / "home.importing-20261201-090000"
+    Home(staging).ensure()
+    (staging / "stories" / "mine.md").write_text(MENTOR)
+    Store(staging / "drill.db").close()
+    (staging / jsonbackup.COMPLETE).write_text("")
+    env = {**os.environ, "DRILL_HOME": str(root)}
+    out = subprocess.run([DRILL, "story", "list"], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "mine" in out.stdout
+    assert not staging.exists() and not (root / jsonbackup.COMPLETE).exists()
+
+
+def test_a_failure_while_building_leaves_the_home_untouched(used_home_files, tmp_path, monkeypatch):
+    backup, before = used_home_files
+
+    def boom(self, tables, write_files):
+        raise OSError(errno.ENOSPC, "No space left on device", "drill.db")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "restore", boom)
+        result = invoke("import", "--force", str(backup), code=1)
+    assert "No space left on device" in result.output
+    assert invoke("export", "--format", "json").output == before
+    assert not list(tmp_path.glob("home.importing-*"))
+    assert not list(tmp_path.glob("home.before-import-*"))
+
+
+@pytest.fixture
+def used_home_files(bank_home, tmp_path):
+    invoke("status")
+    before = invoke("export", "--format", "json").output
+    backup = tmp_path / "b.json"
+    backup.write_text(before)
+    (bank_home.stories_dir / "extra.md").write_text(MENTOR)
+    return backup, invoke("export", "--format", "json").output
+
+
+def test_doctor_names_the_copy_an_import_set_aside(used_home_files, tmp_path):
+    backup, _ = used_home_files
+    invoke("import", "--force", str(backup))
+    report = invoke("doctor").output
+    assert "before-import" in report
+
+
+def test_the_cli_never_prints_a_traceback_on_a_bad_backup(home, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": "drill-backup", "version": 1, "cards": "x"}))
+    out = subprocess.run(
+        [sys.executable, "-m", "drill", "import", str(path)],
+        env={**os.environ},
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr and out.stderr.startswith("drill: ")
