@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from drill.bank import story_files
+from drill.bank import inside, story_files
 from drill.errors import DrillError
 from drill.files import write_private
 
@@ -61,7 +61,11 @@ def build_backup(home, store) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "config": config,
-        "stories": {p.name: _read_text(p) for p in story_files(home.stories_dir)},
+        "stories": {
+            p.name: _read_text(p)
+            for p in story_files(home.stories_dir)
+            if not p.is_symlink() or inside(p, home.root)  # never what a link points out to
+        },
         "decks": _text_files(home.decks_dir, "*.toml"),
         **store.backup_rows(),
     }

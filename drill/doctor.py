@@ -257,6 +257,28 @@ def statuses(library):
     return question_status, story_status
 
 
+def plan_findings(plans: list[dict]) -> list[Finding]:
+    """Interview plans whose time drill cannot use (garbage, or outside the years it handles)."""
+    from drill.home import FIRST_YEAR, LAST_YEAR, parse_iso
+
+    found = []
+    for plan in plans:
+        try:
+            at = parse_iso(plan["at"])
+        except (TypeError, ValueError):
+            at = None
+        if at is None or not FIRST_YEAR <= at.year <= LAST_YEAR:
+            found.append(
+                Finding(
+                    "plans",
+                    f"plan {plan['id']} ({plan['company']}) has the time {plan['at']!r}, which "
+                    f"is not a date between {FIRST_YEAR} and {LAST_YEAR}; remove it with "
+                    f"`drill plan rm {plan['id']}` and add it again",
+                )
+            )
+    return found
+
+
 def beside_findings(aside: list[Path], staging: list[Path]) -> list[Finding]:
     """Old homes an import set aside (worth knowing), and staging homes a killed import left."""
     found = [
@@ -319,6 +341,8 @@ def examine(store, library) -> Report:
         guarded(
             "mappings", lambda: mapping_findings(pairs(), question_status, story_status, seen())
         )
+    if "plans" in tables:
+        guarded("plans", lambda: plan_findings(store.plans()))
     findings.extend(file_findings(library.problems))
     from drill.backup import homes_beside
 

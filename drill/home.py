@@ -193,6 +193,11 @@ class Clock:
         return local_start.replace(tzinfo=self.tz).astimezone(UTC)
 
 
+# Times a person gives (DRILL_NOW, interview dates): a range where every date sum drill does
+# (FSRS's intervals of up to 100 years included) stays a valid datetime.
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+
 def parse_moment(value: str, what: str = "DRILL_NOW", tz: tzinfo | None = None) -> datetime:
     """Parse an ISO 8601 time; without an offset it is read in `tz` (the local zone)."""
     text = value.strip()
@@ -204,6 +209,8 @@ def parse_moment(value: str, what: str = "DRILL_NOW", tz: tzinfo | None = None) 
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise DrillError(f"{what}={value!r}: the year must be between {FIRST_YEAR} and {LAST_YEAR}")
     return moment
 
 
@@ -215,8 +222,6 @@ def clock_from_env() -> Clock:
             raise DrillError(
                 f"DRILL_NOW={value!r}: needs a UTC offset, e.g. 2026-12-01T09:00:00+01:00"
             )
-        if not 1970 <= moment.year <= 9000:  # room for FSRS's 100-year intervals
-            raise DrillError(f"DRILL_NOW={value!r}: the year must be between 1970 and 9000")
         return Clock(now=moment, tz=moment.tzinfo)
     now = datetime.now().astimezone()
     return Clock(now=now, tz=None)

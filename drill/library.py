@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from drill import __version__
 from drill.bank import FACETS, Bank, Story, load_bank, story_files
 from drill.decks import (
     TAXONOMY_FILE,
@@ -142,14 +143,17 @@ class Library:
         return story_files(self.home.stories_dir) + story_files(self.examples_dir)
 
     def _fingerprint(self, files: list[Path]) -> str:
-        """Hash of the files' stat data; each file is stat'ed once per Library (the sync
-        signature and the two parse caches share the calls)."""
-        parts = [",".join(self.deck_names)]
+        """Hash of drill's version and each file's mode and content; each file is read once
+        per Library (the sync signature and the two parse caches share the reads). Content,
+        not modification times: an edit that keeps the size and restores the time still counts.
+        """
+        parts = [f"drill {__version__} cache {CACHE_FORMAT}", ",".join(self.deck_names)]
         for path in files:
             if path not in self._stats:
                 try:
                     st = path.stat()
-                    self._stats[path] = f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_mode}"
+                    digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                    self._stats[path] = f"{path}:{st.st_mode}:{digest}"
                 except OSError:
                     self._stats[path] = f"{path}:-"
             parts.append(self._stats[path])

@@ -295,3 +295,126 @@ def test_the_cli_never_prints_a_traceback_on_a_bad_backup(home, tmp_path):
     )
     assert out.returncode == 1
     assert "Traceback" not in out.stderr and out.stderr.startswith("drill: ")
+
+
+# --- nothing outside the home -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["rm", "--yes"], ["rename"], ["edit"]])
+@pytest.mark.parametrize("target", ["../../other/todo", "ABSOLUTE", "../invoices"])
+def test_story_commands_never_reach_outside_the_stories_folder(
+    bank_home, tmp_path, monkeypatch, command, target
+):
+    outside = tmp_path / "other"
+    outside.mkdir()
+    (outside / "todo.md").write_text("not a story")
+    monkeypatch.setenv("EDITOR", "true")
+    if target == "ABSOLUTE":
+        target = str(outside / "todo")
+    args = ["story", command[0], target, *command[1:]]
+    if command[0] == "rename":
+        args.append("fresh-name")
+    result = invoke(*args, code=2)
+    assert "is not a story id" in result.output
+    assert (outside / "todo.md").read_text() == "not a story"
+
+
+def test_a_story_file_linked_to_outside_the_home_is_refused_and_never_exported(bank_home, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text(MENTOR.replace("Mentoring", "Top secret"))
+    (bank_home.stories_dir / "linked.md").symlink_to(secret)
+    listed = invoke("story", "list").output
+    assert "linked" not in listed.split("problems")[0] or "outside the home" in listed
+    backup = invoke("export", "--format", "json").output
+    assert "Top secret" not in backup and "linked.md" not in json.loads(backup)["stories"]
+    result = invoke("story", "rm", "linked", "--yes", code=1)
+    assert "outside" in result.output
+    assert secret.exists()
+
+
+def test_a_rename_whose_file_move_fails_leaves_history_on_the_old_name(bank_home, monkeypatch):
+    invoke("status")
+    store = Store(bank_home.db_path)
+    before = store.cards()
+    store.close()
+
+    def refuse(self, target):
+        raise OSError(errno.EACCES, "Permission denied", str(self))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "rename", refuse)
+        result = invoke("story", "rename", "mentor", "coaching", code=1)
+    assert "nothing was changed" in result.output
+    store = Store(bank_home.db_path)
+    assert store.cards() == before
+    store.close()
+    assert (bank_home.stories_dir / "mentor.md").exists()
+
+
+def test_a_hidden_story_file_is_reported_not_silently_ignored(bank_home):
+    (bank_home.stories_dir / "..md").write_text(MENTOR)
+    out = subprocess.run([DRILL, "doctor"], env={**os.environ}, capture_output=True, text=True)
+    assert "..md" in out.stdout and "hidden" in out.stdout
+
+
+def test_a_front_matter_error_is_reported_at_the_key_s_own_line(tmp_path):
+    from drill.bank import read_story
+
+    path = tmp_path / "s.md"
+    path.write_text(
+        '+++\ntitle = "T"\nsummary = "S"\nlevel = "senior"\ntags2 = 1\n'
+        'categories = ["failure"]\nexample = false\n\ntags = 5\n+++\n\n# T\n\n## Situation\nx\n'
+    )
+    _, problems = read_story(path, None, None)
+    tags = [p for p in problems if "tags must be" in p.message]
+    assert tags and tags[0].line == 9, problems
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59+00:00", "1900-01-01 10:00"])
+def test_interview_dates_outside_the_years_drill_handles_are_refused(home, when):
+    result = invoke("plan", "add", "amazon", when, code=2)
+    assert "year must be between 1970 and 2200" in result.output
+    assert "Traceback" not in result.output and result.exception is not None
+
+
+def test_doctor_reports_a_stored_plan_drill_cannot_use(home):
+    invoke("status")
+    store = Store(home.db_path)
+    store.add_plan("amazon", "9999-12-31T23:59:59+00:00", "2026-12-01T08:00:00+00:00")
+    store.close()
+    result = invoke("doctor", code=1)
+    assert "plan 1 (amazon)" in result.output and "drill plan rm 1" in result.output
+
+
+# --- the parse cache ---------------------------------------------------------------------------
+
+
+def test_a_same_size_edit_with_its_time_restored_is_seen(bank_home):
+    from drill.library import Library
+
+    path = bank_home.stories_dir / "mentor.md"
+    assert Library(bank_home, bank_home.config()).stories["mentor"]
+    stat = path.stat()
+    text = path.read_text()
+    edited = text.replace("# First on-call", "# Final on-call", 1)
+    assert len(edited) == len(text) and edited != text
+    path.write_text(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert Library(bank_home, bank_home.config()).stories["mentor"].title == "Final on-call"
+
+
+def test_a_cache_written_by_another_version_is_not_read(bank_home, monkeypatch):
+    from drill import library as library_module
+    from drill.library import Library
+
+    with monkeypatch.context() as patched:
+        patched.setattr(library_module, "__version__", "0.0.1-old")
+        Library(bank_home, bank_home.config()).bank  # noqa: B018  (writes the cache)
+    parsed = []
+    real = library_module.load_bank
+    monkeypatch.setattr(
+        library_module, "load_bank", lambda *a, **k: parsed.append(1) or real(*a, **k)
+    )
+    Library(bank_home, bank_home.config()).bank  # noqa: B018
+    assert parsed == [1]
