@@ -374,7 +374,6 @@ def test_a_front_matter_error_is_reported_at_the_key_s_own_line(tmp_path):
 def test_interview_dates_outside_the_years_drill_handles_are_refused(home, when):
     result = invoke("plan", "add", "amazon", when, code=2)
     assert "year must be between 1970 and 2200" in result.output
-    assert "Traceback" not in result.output and result.exception is not None
 
 
 def test_doctor_reports_a_stored_plan_drill_cannot_use(home):
