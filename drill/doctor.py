@@ -302,9 +302,30 @@ def beside_findings(aside: list[Path], staging: list[Path]) -> list[Finding]:
     return found
 
 
+def restore_hint(db_path: Path) -> str:
+    """Where the newest copy of drill.db is, and how to put it back."""
+    from drill.store import backups
+
+    copies = backups(db_path) + sorted(db_path.parent.glob(f"{db_path.name}.bak-v*"))
+    if not copies:
+        return "no backup copy of it exists yet"
+    newest = max(copies, key=lambda p: p.stat().st_mtime)
+    return f"the newest backup is {newest}; to restore it, quit drill and copy it over {db_path}"
+
+
 def examine(store, library) -> Report:
     """Every check; a check that cannot run says why instead of stopping the others."""
     findings: list[Finding] = []
+    if store.path is not None and store.path.is_file() and store.path.stat().st_size == 0:
+        return Report(
+            [
+                Finding(
+                    "integrity",
+                    f"{store.path} is empty (0 bytes): the history is not in it; "
+                    f"{restore_hint(store.path)}",
+                )
+            ]
+        )
 
     def guarded(what: str, check: Callable[[], list[Finding]]) -> None:
         try:
@@ -320,8 +341,8 @@ def examine(store, library) -> Report:
             [
                 Finding(
                     "integrity",
-                    f"{store.path}: not a readable SQLite database ({exc}); restore it from a "
-                    "backup (drill.db.bak-v*)",
+                    f"{store.path}: not a readable SQLite database ({exc}); "
+                    f"{restore_hint(store.path)}",
                 )
             ]
         )
@@ -348,6 +369,14 @@ def examine(store, library) -> Report:
 
     beside = homes_beside(library.home.root)
     findings.extend(beside_findings(beside["aside"], beside["staging"]))
+    if store.path is not None:
+        from drill.store import backups
+
+        copies = backups(store.path)
+        if copies:
+            findings.append(
+                Finding("backups", f"daily copies of the database: newest {copies[-1]}", False)
+            )
     return Report(findings)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -12,6 +14,7 @@ from pathlib import Path
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
 
+CARD_IDENTITY = ("kind", "ref", "facet")
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
@@ -19,9 +22,12 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
     return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
 
 
-def _when_unlocked(action: Callable[[], object], seconds: float = 15.0) -> object:
+BUSY_SECONDS = 15.0  # how long a write waits for another drill's lock before it gives up
+
+
+def _when_unlocked(action: Callable[[], object], seconds: float | None = None) -> object:
     """Retry `action` while another process holds the database lock, up to `seconds`."""
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + (BUSY_SECONDS if seconds is None else seconds)
     delay = 0.005
     while True:
         try:
@@ -34,25 +40,121 @@ def _when_unlocked(action: Callable[[], object], seconds: float = 15.0) -> objec
             delay = min(delay * 2, 0.1)
 
 
+def connect(path: Path | str) -> sqlite3.Connection:
+    """The one connection set-up: autocommit (transactions are explicit), a busy timeout."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_SECONDS, isolation_level=None)
+    if path != ":memory:" and Path(path).stat().st_mode & 0o077:
+        with contextlib.suppress(OSError):  # not ours to change: leave it, reading still works
+            Path(path).chmod(0o600)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+    return conn
+
+
+def writable(path: Path) -> bool:
+    """Can this user change drill.db and make its log files beside it?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _create(path: Path) -> None:
+    """A new database appears whole or not at all: it is built under a temporary name with its
+    schema, then linked into place (which fails, harmlessly, if another drill got there first).
+    So a 0-byte drill.db is never a database being born: it is always damage."""
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(prefix=".drill.db.", suffix=".new", dir=path.parent)
+    except OSError:
+        return  # a folder we cannot write: opening will say so
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        conn = connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn, None)
+        finally:
+            conn.close()
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+
+
 class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
+        self.read_only = False
+        self._backed_up = False
+        if self.path is not None and not self.path.exists():
+            _create(self.path)
+        if self.path is not None and self.path.is_file() and self.path.stat().st_size == 0:
+            raise DrillError(
+                f"{self.path} is empty (0 bytes): its history is not in it. If this home is "
+                "new, delete the file; otherwise `drill doctor` names the backup to restore"
+            )
         try:
-            fresh = self.path is not None and not self.path.exists()
-            self.conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
-            if fresh:
-                self.path.chmod(0o600)
-            self.conn.execute("PRAGMA busy_timeout = 15000")
-            # switching to WAL takes an exclusive lock that the busy timeout does not cover
-            _when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
+            if self.path is not None and not writable(self.path):
+                self._open_read_only()
+            else:
+                self.conn = connect(path)
+                # switching to WAL takes an exclusive lock that the busy timeout does not cover
+                _when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if schema_version(self.conn) != LATEST:
+                if self.read_only:
+                    raise DrillError(f"{path} needs an upgrade, but it is read-only")
                 _when_unlocked(lambda: migrate(self.conn, self.path))
+            self._identity = self._file_identity()
         except sqlite3.DatabaseError as exc:
-            raise DrillError(
-                f"{path}: cannot open the database ({exc}); try `drill doctor`"
-            ) from None
+            raise database_error(self.path, exc) from None
+
+    def _open_read_only(self) -> None:
+        """A database or home the user cannot write: read it, refuse writes in one line."""
+        last: sqlite3.Error | None = None
+        for mode in ("ro", "ro&immutable=1"):  # immutable: no -shm can be made beside it
+            try:
+                self.conn = sqlite3.connect(
+                    f"file:{self.path}?mode={mode}",
+                    uri=True,
+                    timeout=BUSY_SECONDS,
+                    isolation_level=None,
+                )
+                self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+                self.conn.execute("select count(*) from sqlite_master").fetchone()
+            except sqlite3.Error as exc:
+                last = exc
+                continue
+            self.read_only = True
+            return
+        assert last is not None
+        raise last
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino)
+
+    def _rescue_deleted_log(self) -> None:
+        """If drill.db-wal was deleted under an open connection, what this connection wrote is
+        only in its open handle: fold it into drill.db now and start a fresh log, so another
+        process never reads the database without it."""
+        if self.path is None or self.read_only:
+            return
+        if self.path.with_name(self.path.name + "-wal").exists():
+            return
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.execute("PRAGMA journal_mode = DELETE")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+
+    def replaced(self) -> bool:
+        """Has another drill.db taken this one's place (an import swapped the home in)?"""
+        return self.path is not None and self._file_identity() != self._identity
 
     def close(self) -> None:
         self.conn.close()
@@ -63,7 +165,14 @@ class Store:
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if not self._backed_up:
+            self._backed_up = True
+            take_daily_backup(self)
+        self._rescue_deleted_log()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise database_error(self.path, exc) from None
         try:
             yield self.conn
         except BaseException:
@@ -203,12 +312,19 @@ class Store:
         The card row is re-read inside the transaction: `before` is what was really there, so
         undo is exact even if another session touched the card meanwhile.
         """
+        if self.replaced():
+            raise DrillError(
+                f"{self.path} was replaced meanwhile (an import?); this grade was not saved, "
+                "start drill again"
+            )
         with self.transaction():
             before = self.card(card_id)
             if before is None:
                 raise DrillError(f"card {card_id} no longer exists")
-            if expect_before is not None and any(
-                before[k] != expect_before[k] for k in CARD_FIELDS
+            if expect_before is not None and any(  # the same card (an import may have put
+                before[k] != expect_before[k]  # another in its place) in the same state
+                for k in (*CARD_IDENTITY, *CARD_FIELDS)
+                if k in expect_before
             ):
                 raise StaleCard(card_id)
             snapshot = {k: before[k] for k in (*CARD_FIELDS, "buried_until")}
@@ -426,9 +542,15 @@ class Store:
         """Open without migrating, so `drill doctor` can look at a schema as it is."""
         store = cls.__new__(cls)
         store.path = Path(path)
-        store.conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
-        store.conn.execute("PRAGMA busy_timeout = 15000")
+        store.read_only = not writable(store.path)
+        store._backed_up = True  # doctor looks; it never takes a backup of what it examines
+        uri = f"file:{path}?mode=ro" if store.read_only else str(path)
+        store.conn = sqlite3.connect(
+            uri, uri=store.read_only, timeout=BUSY_SECONDS, isolation_level=None
+        )
+        store.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
         store.conn.execute("PRAGMA foreign_keys = ON")
+        store._identity = store._file_identity()
         return store
 
     def migrate(self) -> int:
@@ -581,6 +703,75 @@ class Store:
                     [card_id, f"lost/{card_id}", now_iso],
                 ).rowcount
             return count
+
+
+KEEP_BACKUPS = 3
+
+
+def backups_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def backups(db_path: Path) -> list[Path]:
+    """Rolling copies of drill.db, oldest first (`backups/drill.db.YYYY-MM-DD`)."""
+    folder = backups_dir(db_path)
+    return sorted(folder.glob(f"{db_path.name}.????-??-??")) if folder.is_dir() else []
+
+
+def take_daily_backup(store: Store) -> Path | None:
+    """Before the first write of a day, copy drill.db aside (SQLite's online backup, so the
+    copy is consistent), keeping the last few. Best effort: a backup that cannot be taken
+    never stops a grade."""
+    from datetime import UTC, datetime
+
+    path = store.path
+    if path is None or store.read_only:
+        return None
+    target = backups_dir(path) / f"{path.name}.{datetime.now(UTC).date().isoformat()}"
+    if target.exists():
+        return None
+    try:
+        if not store.conn.execute("select exists(select 1 from reviews)").fetchone()[0]:
+            return None  # nothing in it yet worth a copy
+        from drill.files import write_with
+
+        target.parent.mkdir(mode=0o700, exist_ok=True)
+
+        def copy(tmp: Path) -> None:
+            copy_conn = sqlite3.connect(str(tmp))
+            try:
+                store.conn.backup(copy_conn)
+            finally:
+                copy_conn.close()
+
+        write_with(target, copy)
+        for old in backups(path)[:-KEEP_BACKUPS]:
+            old.unlink(missing_ok=True)
+        return target
+    except (OSError, sqlite3.Error):
+        return None
+
+
+class DatabaseBusy(DrillError):
+    """Another drill held the write lock past the busy timeout; trying again later works."""
+
+
+def database_error(path: Path | None, exc: sqlite3.Error) -> DrillError:
+    """One line for a person about what SQLite said, and what to do about it."""
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return DatabaseBusy(f"another drill is writing to {path}; try again in a moment")
+    if "readonly" in message or "read-only" in message:
+        return DrillError(
+            f"{path} is read-only: commands that only read work, this one needs to write"
+        )
+    if "malformed" in message or "not a database" in message or "disk I/O" in message:
+        return DrillError(
+            f"{path} is damaged ({message}); `drill doctor` names the newest backup to restore"
+        )
+    if "full" in message:
+        return DrillError(f"cannot write {path}: the disk is full; nothing was changed")
+    return DrillError(f"{path}: {message}; try `drill doctor`")
 
 
 class StaleCard(DrillError):

@@ -417,3 +417,129 @@ def test_a_cache_written_by_another_version_is_not_read(bank_home, monkeypatch):
     )
     Library(bank_home, bank_home.config()).bank  # noqa: B018
     assert parsed == [1]
+
+
+# --- damaged, locked and read-only databases --------------------------------------------------
+
+
+def _graded_home(bank_home) -> Path:
+    from datetime import UTC, datetime
+
+    from drill.home import clock_from_env, iso
+    from drill.library import Library, sync
+
+    store = Store(bank_home.db_path)
+    sync(store, Library(bank_home, bank_home.config()), iso(datetime.now(UTC)))
+    card = store.cards()[0]
+    from tests.history import log_review
+
+    log_review(store, card["id"], clock_from_env().utc, 3, interval_days=2)
+    store.close()
+    return bank_home.db_path
+
+
+READ_COMMANDS = (["status"], ["cards"], ["stats"], ["plan", "list"], ["history"])
+
+
+def test_a_zero_byte_database_is_reported_by_every_command_and_doctor(bank_home):
+    db = _graded_home(bank_home)
+    db.write_bytes(b"")
+    for args in READ_COMMANDS:
+        result = invoke(*args, code=1)
+        assert "is empty (0 bytes)" in result.output, args
+    report = invoke("doctor", code=1).output
+    assert "is empty (0 bytes)" in report and "backup" in report
+    assert db.stat().st_size == 0  # never silently replaced by a new, empty history
+
+
+def test_random_bytes_in_the_database_give_one_line_everywhere(bank_home):
+    db = _graded_home(bank_home)
+    data = bytearray(db.read_bytes())
+    for offset in range(4096 + 100, len(data), 997):  # spare the header, spoil the pages
+        data[offset] = (data[offset] + 77) % 256
+    db.write_bytes(bytes(data))
+    for args in (*READ_COMMANDS, ["undo"], ["doctor"], ["doctor", "--fix"]):
+        out = subprocess.run([DRILL, *args], env={**os.environ}, capture_output=True, text=True)
+        assert "Traceback" not in out.stderr, (args, out.stderr)
+        assert out.returncode in (0, 1), args
+
+
+def test_a_database_the_user_cannot_write_serves_reads_and_refuses_writes(bank_home, monkeypatch):
+    db = _graded_home(bank_home)
+    real_access = os.access
+    locked = {db, db.parent}  # as a user without write permission sees them (root ignores modes)
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) in locked else real_access(p, mode)
+    )
+    for args in (["status", "--json"], ["cards"], ["stats"], ["plan", "list"], ["doctor"]):
+        invoke(*args)
+    for args in (["undo"], ["plan", "add", "amazon", "2026-12-20 10:00"]):
+        result = invoke(*args, code=1)
+        assert "read-only" in result.output, args
+    assert Store(db).review_count() == 1
+
+
+def test_a_lock_held_past_the_timeout_is_one_line(bank_home, monkeypatch):
+    from drill import store as store_module
+
+    _graded_home(bank_home)
+    monkeypatch.setattr(store_module, "BUSY_SECONDS", 0.2)
+    holder = Store(bank_home.db_path)
+    holder.conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = invoke("undo", code=1)
+        assert "another drill is writing" in result.output
+    finally:
+        holder.conn.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_deleted_write_ahead_log_loses_nothing(bank_home):
+    from tests.history import log_review
+
+    db = _graded_home(bank_home)
+    store = Store(db)
+    card = store.cards()[1]
+    from drill.home import clock_from_env
+
+    log_review(store, card["id"], clock_from_env().utc, 3, interval_days=2)
+    for suffix in ("-wal", "-shm"):
+        db.with_name(db.name + suffix).unlink()
+    log_review(store, store.cards()[2]["id"], clock_from_env().utc, 4, interval_days=3)
+    other = Store(db)  # another process's view: it must see all three reviews
+    assert other.review_count() == 3
+    other.close()
+    store.close()
+    assert Store(db).integrity_check() == ["ok"]
+
+
+def test_a_daily_backup_is_taken_before_the_first_write_and_doctor_names_it(bank_home):
+    from drill.store import backups
+
+    db = _graded_home(bank_home)
+    invoke("undo")  # a write: the day's copy is taken first
+    copies = backups(db)
+    assert len(copies) == 1 and oct(copies[0].stat().st_mode & 0o777) == "0o600"
+    assert Store(copies[0]).review_count() == 1  # taken before the undo
+    assert str(copies[0]) in invoke("doctor").output
+
+
+def test_a_full_disk_during_the_migration_copy_leaves_no_partial_backup(bank_home, monkeypatch):
+    import shutil as shutil_module
+
+    from drill import migrations
+
+    db = _graded_home(bank_home)
+    conn = __import__("sqlite3").connect(db)
+    conn.execute("PRAGMA user_version = 2")  # pretend the last migration is still to run
+    conn.close()
+
+    def full(src, dst, *args, **kwargs):
+        Path(dst).write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr(shutil_module, "copyfile", full)
+    with pytest.raises(DrillError, match="No space left on device"):
+        Store(db)
+    assert not list(db.parent.glob("drill.db.bak-v*"))
+    assert migrations.schema_version(__import__("sqlite3").connect(db)) == 2
