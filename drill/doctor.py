@@ -304,7 +304,7 @@ def beside_findings(aside: list[Path], staging: list[Path]) -> list[Finding]:
 
 def restore_hint(db_path: Path) -> str:
     """Where the newest copy of drill.db is, and how to put it back."""
-    from drill.store import backups
+    from drill.database import backups
 
     copies = backups(db_path) + sorted(db_path.parent.glob(f"{db_path.name}.bak-v*"))
     if not copies:
@@ -370,7 +370,7 @@ def examine(store, library) -> Report:
     beside = homes_beside(library.home.root)
     findings.extend(beside_findings(beside["aside"], beside["staging"]))
     if store.path is not None:
-        from drill.store import backups
+        from drill.database import backups
 
         copies = backups(store.path)
         if copies:

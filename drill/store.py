@@ -1,18 +1,29 @@
-"""The only module that speaks SQL. Every review and its card update commit together."""
+"""The daily work on drill.db: cards, reviews, mappings, plans. Every review and its card
+update commit together. SQL lives here and in its two neighbours: `database.py` (opening the
+file safely) and `upkeep.py` (doctor's and the backup's queries)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sqlite3
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from drill.database import (
+    connect,
+    create,
+    database_error,
+    file_identity,
+    open_read_only,
+    rescue_deleted_log,
+    take_daily_backup,
+    when_unlocked,
+    writable,
+)
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
+from drill.upkeep import Upkeep
 
 CARD_IDENTITY = ("kind", "ref", "facet")
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
@@ -22,72 +33,15 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
     return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
 
 
-BUSY_SECONDS = 15.0  # how long a write waits for another drill's lock before it gives up
+class Store(Upkeep):
+    """drill.db: cards, reviews, mappings, plans, parameters, rehearsals."""
 
-
-def _when_unlocked(action: Callable[[], object], seconds: float | None = None) -> object:
-    """Retry `action` while another process holds the database lock, up to `seconds`."""
-    deadline = time.monotonic() + (BUSY_SECONDS if seconds is None else seconds)
-    delay = 0.005
-    while True:
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            message = str(exc)
-            if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
-
-
-def connect(path: Path | str) -> sqlite3.Connection:
-    """The one connection set-up: autocommit (transactions are explicit), a busy timeout."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_SECONDS, isolation_level=None)
-    if path != ":memory:" and Path(path).stat().st_mode & 0o077:
-        with contextlib.suppress(OSError):  # not ours to change: leave it, reading still works
-            Path(path).chmod(0o600)
-    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
-    return conn
-
-
-def writable(path: Path) -> bool:
-    """Can this user change drill.db and make its log files beside it?"""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
-def _create(path: Path) -> None:
-    """A new database appears whole or not at all: it is built under a temporary name with its
-    schema, then linked into place (which fails, harmlessly, if another drill got there first).
-    So a 0-byte drill.db is never a database being born: it is always damage."""
-    import tempfile
-
-    try:
-        fd, name = tempfile.mkstemp(prefix=".drill.db.", suffix=".new", dir=path.parent)
-    except OSError:
-        return  # a folder we cannot write: opening will say so
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        conn = connect(tmp)
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            migrate(conn, None)
-        finally:
-            conn.close()
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)
-    finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-
-
-class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
         self.read_only = False
         self._backed_up = False
         if self.path is not None and not self.path.exists():
-            _create(self.path)
+            create(self.path)
         if self.path is not None and self.path.is_file() and self.path.stat().st_size == 0:
             raise DrillError(
                 f"{self.path} is empty (0 bytes): its history is not in it. If this home is "
@@ -95,66 +49,25 @@ class Store:
             )
         try:
             if self.path is not None and not writable(self.path):
-                self._open_read_only()
+                self.conn = open_read_only(self.path)
+                self.read_only = True
             else:
                 self.conn = connect(path)
                 # switching to WAL takes an exclusive lock that the busy timeout does not cover
-                _when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
+                when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if schema_version(self.conn) != LATEST:
                 if self.read_only:
                     raise DrillError(f"{path} needs an upgrade, but it is read-only")
-                _when_unlocked(lambda: migrate(self.conn, self.path))
-            self._identity = self._file_identity()
+                when_unlocked(lambda: migrate(self.conn, self.path))
+            self._identity = file_identity(self.path)
         except sqlite3.DatabaseError as exc:
             raise database_error(self.path, exc) from None
 
-    def _open_read_only(self) -> None:
-        """A database or home the user cannot write: read it, refuse writes in one line."""
-        last: sqlite3.Error | None = None
-        for mode in ("ro", "ro&immutable=1"):  # immutable: no -shm can be made beside it
-            try:
-                self.conn = sqlite3.connect(
-                    f"file:{self.path}?mode={mode}",
-                    uri=True,
-                    timeout=BUSY_SECONDS,
-                    isolation_level=None,
-                )
-                self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
-                self.conn.execute("select count(*) from sqlite_master").fetchone()
-            except sqlite3.Error as exc:
-                last = exc
-                continue
-            self.read_only = True
-            return
-        assert last is not None
-        raise last
-
-    def _file_identity(self) -> tuple[int, int] | None:
-        if self.path is None:
-            return None
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return None
-        return (st.st_dev, st.st_ino)
-
-    def _rescue_deleted_log(self) -> None:
-        """If drill.db-wal was deleted under an open connection, what this connection wrote is
-        only in its open handle: fold it into drill.db now and start a fresh log, so another
-        process never reads the database without it."""
-        if self.path is None or self.read_only:
-            return
-        if self.path.with_name(self.path.name + "-wal").exists():
-            return
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.conn.execute("PRAGMA journal_mode = DELETE")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-
     def replaced(self) -> bool:
         """Has another drill.db taken this one's place (an import swapped the home in)?"""
-        return self.path is not None and self._file_identity() != self._identity
+        return self.path is not None and file_identity(self.path) != self._identity
 
     def close(self) -> None:
         self.conn.close()
@@ -165,10 +78,11 @@ class Store:
         if self.conn.in_transaction:
             yield self.conn
             return
-        if not self._backed_up:
+        if not self._backed_up and not self.read_only and self.path is not None:
             self._backed_up = True
-            take_daily_backup(self)
-        self._rescue_deleted_log()
+            take_daily_backup(self.conn, self.path)
+        if not self.read_only and self.path is not None:
+            rescue_deleted_log(self.conn, self.path)
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -537,35 +451,6 @@ class Store:
         "rehearsals": "id",
     }
 
-    @classmethod
-    def open_unmigrated(cls, path: Path | str) -> Store:
-        """Open without migrating, so `drill doctor` can look at a schema as it is."""
-        store = cls.__new__(cls)
-        store.path = Path(path)
-        store.read_only = not writable(store.path)
-        store._backed_up = True  # doctor looks; it never takes a backup of what it examines
-        uri = f"file:{path}?mode=ro" if store.read_only else str(path)
-        store.conn = sqlite3.connect(
-            uri, uri=store.read_only, timeout=BUSY_SECONDS, isolation_level=None
-        )
-        store.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
-        store.conn.execute("PRAGMA foreign_keys = ON")
-        store._identity = store._file_identity()
-        return store
-
-    def migrate(self) -> int:
-        return migrate(self.conn, self.path)
-
-    def schema_version(self) -> int:
-        return schema_version(self.conn)
-
-    def table_names(self) -> set[str]:
-        return {r["name"] for r in self.all("select name from sqlite_master where type = 'table'")}
-
-    def table_info(self, table: str) -> list[dict]:
-        """Columns of a table: name, notnull, dflt_value, pk (PRAGMA table_info)."""
-        return self.all(f"PRAGMA table_info({table})")
-
     def review_log(self, since_day: str | None = None) -> list[dict]:
         """Reviews with their card and the card's state before them, oldest first.
 
@@ -626,152 +511,6 @@ class Store:
 
     def review_count(self) -> int:
         return self.scalar("select count(*) from reviews")
-
-    def backup_rows(self) -> dict[str, list[dict]]:
-        """Every row of every table a backup holds, in a stable order."""
-        return {
-            table: self.all(f"select * from {table} order by {order}")
-            for table, order in self.BACKUP_TABLES.items()
-        }
-
-    def restore(self, tables: dict[str, list[dict]], write_files: Callable[[], None]) -> None:
-        """Replace the backed-up tables with `tables`, and write the files, in one transaction.
-
-        If writing the files fails, the database is left as it was.
-        """
-        with self.transaction():
-            for table in reversed(list(self.BACKUP_TABLES)):  # reviews before the cards they need
-                self.conn.execute(f"delete from {table}")
-            for table in self.BACKUP_TABLES:
-                for row in tables.get(table, []):
-                    columns = list(row)
-                    self.conn.execute(
-                        f"insert into {table} ({', '.join(columns)}) "
-                        f"values ({', '.join('?' * len(columns))})",
-                        [row[c] for c in columns],
-                    )
-            self.conn.execute("delete from meta where key = 'sync_signature'")
-            write_files()
-
-    def checkpoint(self) -> None:
-        """Fold the write-ahead log into drill.db, so copying the file copies everything."""
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def integrity_check(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
-
-    def foreign_key_check(self) -> list[dict]:
-        return self.all("PRAGMA foreign_key_check")
-
-    def orphan_reviews(self) -> dict[int, int]:
-        """card id -> how many reviews point at it, for cards that no longer exist."""
-        rows = self.all(
-            "select r.card_id, count(*) as n from reviews r left join cards c "
-            "on c.id = r.card_id where c.id is null group by r.card_id order by r.card_id"
-        )
-        return {r["card_id"]: r["n"] for r in rows}
-
-    def card_refs(self) -> list[dict]:
-        """Every card's identity, with how many reviews it has."""
-        return self.all(
-            "select c.id, c.kind, c.ref, c.facet, c.active, c.reps, "
-            "(select count(*) from reviews r where r.card_id = c.id) as reviews "
-            "from cards c order by c.id"
-        )
-
-    def delete_mappings(self, pairs: Iterable[tuple[str, str]]) -> int:
-        with self.transaction():
-            count = 0
-            for question, story in pairs:
-                count += self.conn.execute(
-                    "delete from mappings where question = ? and story = ?", [question, story]
-                ).rowcount
-            self.conn.execute("delete from meta where key = 'sync_signature'")
-            return count
-
-    def restore_lost_cards(self, card_ids: Iterable[int], now_iso: str) -> int:
-        """Give reviews whose card vanished an inactive placeholder card, so no history is lost.
-
-        The placeholder is a `question` card with ref `lost/<id>`; it is never scheduled.
-        """
-        with self.transaction():
-            count = 0
-            for card_id in card_ids:
-                count += self.conn.execute(
-                    "insert or ignore into cards (id, kind, ref, facet, active, state, reps, "
-                    "lapses, created) values (?, 'question', ?, '', 0, 'new', 0, 0, ?)",
-                    [card_id, f"lost/{card_id}", now_iso],
-                ).rowcount
-            return count
-
-
-KEEP_BACKUPS = 3
-
-
-def backups_dir(db_path: Path) -> Path:
-    return db_path.parent / "backups"
-
-
-def backups(db_path: Path) -> list[Path]:
-    """Rolling copies of drill.db, oldest first (`backups/drill.db.YYYY-MM-DD`)."""
-    folder = backups_dir(db_path)
-    return sorted(folder.glob(f"{db_path.name}.????-??-??")) if folder.is_dir() else []
-
-
-def take_daily_backup(store: Store) -> Path | None:
-    """Before the first write of a day, copy drill.db aside (SQLite's online backup, so the
-    copy is consistent), keeping the last few. Best effort: a backup that cannot be taken
-    never stops a grade."""
-    from datetime import UTC, datetime
-
-    path = store.path
-    if path is None or store.read_only:
-        return None
-    target = backups_dir(path) / f"{path.name}.{datetime.now(UTC).date().isoformat()}"
-    if target.exists():
-        return None
-    try:
-        if not store.conn.execute("select exists(select 1 from reviews)").fetchone()[0]:
-            return None  # nothing in it yet worth a copy
-        from drill.files import write_with
-
-        target.parent.mkdir(mode=0o700, exist_ok=True)
-
-        def copy(tmp: Path) -> None:
-            copy_conn = sqlite3.connect(str(tmp))
-            try:
-                store.conn.backup(copy_conn)
-            finally:
-                copy_conn.close()
-
-        write_with(target, copy)
-        for old in backups(path)[:-KEEP_BACKUPS]:
-            old.unlink(missing_ok=True)
-        return target
-    except (OSError, sqlite3.Error):
-        return None
-
-
-class DatabaseBusy(DrillError):
-    """Another drill held the write lock past the busy timeout; trying again later works."""
-
-
-def database_error(path: Path | None, exc: sqlite3.Error) -> DrillError:
-    """One line for a person about what SQLite said, and what to do about it."""
-    message = str(exc)
-    if "locked" in message or "busy" in message:
-        return DatabaseBusy(f"another drill is writing to {path}; try again in a moment")
-    if "readonly" in message or "read-only" in message:
-        return DrillError(
-            f"{path} is read-only: commands that only read work, this one needs to write"
-        )
-    if "malformed" in message or "not a database" in message or "disk I/O" in message:
-        return DrillError(
-            f"{path} is damaged ({message}); `drill doctor` names the newest backup to restore"
-        )
-    if "full" in message:
-        return DrillError(f"cannot write {path}: the disk is full; nothing was changed")
-    return DrillError(f"{path}: {message}; try `drill doctor`")
 
 
 class StaleCard(DrillError):

@@ -480,10 +480,10 @@ def test_a_database_the_user_cannot_write_serves_reads_and_refuses_writes(bank_h
 
 
 def test_a_lock_held_past_the_timeout_is_one_line(bank_home, monkeypatch):
-    from drill import store as store_module
+    from drill import database
 
     _graded_home(bank_home)
-    monkeypatch.setattr(store_module, "BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(database, "BUSY_SECONDS", 0.2)
     holder = Store(bank_home.db_path)
     holder.conn.execute("BEGIN IMMEDIATE")
     try:
@@ -514,7 +514,7 @@ def test_a_deleted_write_ahead_log_loses_nothing(bank_home):
 
 
 def test_a_daily_backup_is_taken_before_the_first_write_and_doctor_names_it(bank_home):
-    from drill.store import backups
+    from drill.database import backups
 
     db = _graded_home(bank_home)
     invoke("undo")  # a write: the day's copy is taken first

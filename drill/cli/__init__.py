@@ -25,8 +25,8 @@ class DrillGroup(click.Group):
             click.echo(f"drill: {exc}", err=True)
             sys.exit(1)
         except sqlite3.Error as exc:  # a lock past the timeout, a damaged or read-only file
+            from drill.database import database_error
             from drill.home import home_dir
-            from drill.store import database_error
 
             click.echo(f"drill: {database_error(home_dir() / 'drill.db', exc)}", err=True)
             sys.exit(1)
