@@ -187,3 +187,8 @@ def test_metric_match_reads_spelled_out_numbers_typed_at_the_reveal():
     matched, missed = metric_match("Pages went from 41 a week to 9.", "forty-one down to nine")
     assert (matched, missed) == (["41", "9"], [])
     assert metric_match("Spend fell from $48,000 to $19,500.", "48000 to 20000")[1] == ["$19,500"]
+
+
+def test_agreeing_after_being_shown_is_not_a_starting_position():
+    assert not stance("The PM agreed once I showed him the data.")
+    assert stance("The PM was hostile on the first call and agreed once I showed him the data.")

@@ -144,7 +144,13 @@ def generic_learning(story: Story) -> tuple[Sentence, str] | None:
 
 _FAILURE = re.compile(
     r"(?i)\b(?:fail\w*|mistakes?|wrong|bad\s+call|screw\w*\s+up|mess\w*\s+up|misjudg\w*|"
-    r"regret\w*|blunder\w*|my\s+fault|broke|outage|incident|went\s+badly)\b"
+    r"regret\w*|blunder\w*|my\s+fault|broke|outage|incident|went\s+badly|backfir\w*|"
+    r"went\s+wrong|post-?mortem|rolled\s+back|rollback|misstep|got\s+wrong)\b"
+)
+_OWN_FAILURE = re.compile(
+    r"(?i)\b(?:my\s+(?:mistake|fault|error|bad\s+call|wrong\s+call)|I\s+(?:was\s+wrong|"
+    r"misjudged|got\s+(?:it|this|that)\s+wrong|made\s+(?:a|the)\s+(?:mistake|wrong\s+call|"
+    r"bad\s+call)|broke|caused)|(?:it|this|that|the\s+\w+)\s+(?:failed|backfired))\b"
 )
 _CONSEQUENCE = re.compile(
     r"(?i)\b(?:outages?|downtime|down\s+for|lost|loss(?:es)?|losing|churn\w*|incidents?|"
@@ -169,7 +175,11 @@ _SPIN = re.compile(
 
 
 def is_failure_story(story: Story, category: str = "failure") -> bool:
-    return category in story.categories or bool(_FAILURE.search(f"{story.title} {story.summary}"))
+    if category in story.categories or _FAILURE.search(f"{story.title} {story.summary}"):
+        return True
+    return any(
+        _OWN_FAILURE.search(s.text) for s in sentences(story, "problem", "decision", "outcome")
+    )
 
 
 def real_cost(text: str) -> bool:

@@ -356,7 +356,7 @@ _STANCE = re.compile(
     r"refus\w*|favou?r\w*|argu\w+|(?:did\s+not|didn't|would\s+not|wouldn't)\s+\w+|"
     r"unconvinced|not\s+convinced|disagree\w*|had\s+planned|block\w*|veto\w*|afraid|fear\w*|"
     r"nervous|no\s+appetite|saw\s+no|against|rejected|expected|assumed|demanded|asked\s+for|"
-    r"until|once\s+I|after\s+I)\b"
+    r"hostile|unhappy|nervous|cautious|pushback)\b"
 )
 
 
