@@ -45,7 +45,7 @@ def answer_question(child, story: str, grade: str):
     child.expect("Story>")
     child.send(story + "\r")
     if story:
-        child.expect(r"Keep .* \[y/n\]")
+        child.expect(r"fit this question\? \[y/n\]")
         child.send("n")
         for label in ("Decision>", "Alternatives>", "Metric>"):
             child.expect(label)

@@ -29,7 +29,7 @@ At the grade line
   Enter            take the suggested grade
   u                undo the last grade (the card comes back exactly as it was)
   s                skip this card until tomorrow
-  E                edit the story in $EDITOR (an example is copied to yours first)
+  E                edit the story in $EDITOR (examples: a copy of your own)
   f / r            the full story / the question's full rubric (Esc closes)
 At every prompt
   Tab              list stories, best match first (at Story>)
@@ -266,10 +266,15 @@ def grade_choice(prompt: Prompt, reveal: Reveal) -> Choose:
 
 
 def read_story(story: Story) -> str:
+    """The story file as written, less its front matter."""
     try:
-        return story.path.read_text(encoding="utf-8")
+        text = story.path.read_text(encoding="utf-8")
     except OSError as exc:
         return f"Could not read {story.path}: {exc.strerror}"
+    if text.startswith("+++"):
+        end = text.find("\n+++", 3)
+        text = text[end + 4 :] if end != -1 else text
+    return text.strip()
 
 
 def edit(session: Session, screen: ReviewScreen, prompt: Prompt, story: Story | None):

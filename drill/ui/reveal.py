@@ -51,11 +51,13 @@ def plain(lines: Iterable[Line]) -> str:
 
 
 def rubric_for(question: Question | None, level: str) -> str:
-    """The question's rubric line for the user's target level, or its look_for."""
+    """The question's rubric line for the user's target level, or what it looks for."""
     if question is None:
         return ""
     rubric = getattr(question, "rubric", None) or {}
-    return rubric.get(level, "") or question.look_for
+    if rubric.get(level):
+        return f"{level.title()} bar: {rubric[level]}"
+    return f"Look for: {question.look_for}" if question.look_for else ""
 
 
 def red_flags(question: Question | None) -> tuple[str, ...]:
@@ -133,7 +135,7 @@ def fit_reveal(
     check = metric_line(reveal.check, bool(typed.strip()), width)
     tail: list[Line] = [check] if (check and checked) else []
     rubric = rubric_for(question, level)
-    rubric_lines = wrap(f"{level.title()} bar: {rubric}", width) if rubric else []
+    rubric_lines = wrap(rubric, width) if rubric else []
     flags = red_flags(question)
     flag_lines = wrap("Red flags: " + " · ".join(flags), width) if flags else []
 
@@ -159,7 +161,8 @@ def _cut(lines: list[str], count: int) -> list[str]:
         return lines
     if count <= 0:
         return []
-    return [*lines[: count - 1], clip(lines[count - 1], len(lines[count - 1]) - 1) + "…"]
+    last = lines[count - 1]
+    return [*lines[: count - 1], last if last.endswith("…") else last[:-1].rstrip() + "…"]
 
 
 def _sections(

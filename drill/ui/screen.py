@@ -253,8 +253,10 @@ class ReviewScreen:
 
         def pager(width: int, height: int) -> list[Line]:
             title, text = self.pager or ("", "")
-            body, self.pager_offset = page(text, width, height - 1, self.pager_offset)
-            return [[("class:heading", title)], *body]
+            body, self.pager_offset = page(text, width, height - 2, self.pager_offset)
+            body += [[]] * (height - 2 - len(body))
+            footer = "↑ ↓ PgUp PgDn Space scroll · Esc closes · q quits"
+            return [[("class:heading", title[:width])], *body, [("class:dim", footer[:width])]]
 
         body = HSplit(
             [
