@@ -4,15 +4,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pexpect
 import pytest
 
-from tests.test_ui_daily import MINI
-
-DRILL = str(Path(sys.executable).parent / "drill")
+from tests.harness import DRILL, Pty
+from tests.samples import MINI
 
 
 @pytest.fixture
@@ -22,18 +19,8 @@ def env(bank_home):
     return {**os.environ, "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
 
 
-def spawn(env, *args):
-    child = pexpect.spawn(
-        DRILL, list(args), env=env, encoding="utf-8", timeout=15, dimensions=(40, 100)
-    )
-    return child
-
-
-def expect_answering_cpr(child, pattern: str) -> None:
-    """Wait for `pattern`, answering prompt-toolkit's cursor-position requests like a real
-    terminal does; without an answer it never draws the bottom toolbar."""
-    while child.expect([pattern, r"\x1b\[6n"]) == 1:
-        child.send("\x1b[1;1R")
+def spawn(env, *args) -> Pty:
+    return Pty(*args, env=env, rows=40, columns=100)
 
 
 def run_json(env, *args):
@@ -42,22 +29,22 @@ def run_json(env, *args):
 
 
 def answer_question(child, story: str, grade: str):
-    child.expect("Story>")
+    child.wait_for("Story>")
     child.send(story + "\r")
     if story:
-        child.expect(r"fit this question\? \[y/n\]")
+        child.wait_for(r"fit this question\? \[y/n\]")
         child.send("n")
         for label in ("Decision>", "Alternatives>", "Metric>"):
-            child.expect(label)
+            child.wait_for(label)
             child.send("\r")
-    child.expect("Enter=")
+    child.wait_for("Enter=")
     child.send(grade)
 
 
 def answer_story(child, grade: str):
-    child.expect("Recall>")
+    child.wait_for("Recall>")
     child.send("\r")
-    child.expect("Enter=")
+    child.wait_for("Enter=")
     child.send(grade)
 
 
@@ -66,15 +53,15 @@ def test_answer_three_quit_and_continue(env):
     answer_question(child, "invoices", "3")
     answer_story(child, "3")
     answer_question(child, "", "1")
-    child.expect("Recall>")
+    child.wait_for("Recall>")
     child.sendcontrol("d")
     child.expect("Reviewed 3, again 1")
     child.expect(pexpect.EOF)
     assert run_json(env, "status", "--json")["reviews_today"] == 3
     again = spawn(env)
-    again.expect("Recall>")  # the remaining new story card, not a card already answered
+    again.wait_for("Recall>")  # the remaining new story card, not a card already answered
     again.send("\r")
-    again.expect("Enter=")
+    again.wait_for("Enter=")
     again.send("q")
     again.expect(pexpect.EOF)
     assert run_json(env, "status", "--json")["reviews_today"] == 3
@@ -84,7 +71,7 @@ def test_kill_9_keeps_every_graded_review(env):
     child = spawn(env)
     answer_question(child, "invoices", "3")
     answer_story(child, "4")
-    child.expect("Story>")
+    child.wait_for("Story>")
     os.kill(child.pid, signal.SIGKILL)
     child.expect(pexpect.EOF)
     cards = run_json(env, "cards", "--json")
@@ -107,7 +94,7 @@ def test_map_sprint_in_a_terminal(env):
             [DRILL, "mapping", "set", question, story], env=env, check=True, capture_output=True
         )
     child = spawn(env, "map", "--seconds", "8", "--cards", "2")
-    expect_answering_cpr(child, r"\d\.\ds left")  # the live countdown in the toolbar
+    child.expect(r"\d\.\ds left")  # the live countdown in the toolbar
     child.send("zzz-not-a-story\r")
     child.expect(r"→ Again")
     child.expect("Story>")
@@ -122,14 +109,14 @@ def test_cram_in_a_terminal_keeps_schedules_with_no_reschedule(env):
     child = spawn(env)
     answer_question(child, "invoices", "3")
     answer_story(child, "3")
-    child.expect("Story>")
+    child.wait_for("Story>")
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
     before = run_json(env, "cards", "--json")
     cram = spawn(env, "cram", "--in", "2d", "--no-reschedule")
     cram.expect("Cram for")
     answer_question(cram, "invoices", "4")
-    cram.expect(r"Story>|Recall>")
+    cram.wait_for(r"Story>|Recall>")
     cram.sendcontrol("d")
     cram.expect("Readiness at interview time")
     cram.expect(pexpect.EOF)
