@@ -211,3 +211,47 @@ def test_refused_undo_keeps_the_grade_and_the_loop(mini_home, monkeypatch):
     store, summary, screen = drive(mini_home, "\r3\ru3\x04")
     assert "cannot undo review 1" in screen
     assert store.scalar("select count(*) from reviews") == 2 and summary.reviewed == 2
+
+
+def test_a_broken_only_story_is_named_by_file_and_line(home):
+    from click.testing import CliRunner
+
+    from drill.cli import cli
+
+    home.config_path.write_text('decks = ["core"]\n')
+    (home.stories_dir / "mine.md").write_text("+++\nlevel = \n+++\n# Mine\n")
+    _, _, screen = drive(home, "\x04")
+    import re
+
+    where = re.escape(str(home.stories_dir / "mine.md")) + r":\d+: error"
+    assert re.search(where, screen)
+    assert "drill story new" not in screen
+    result = CliRunner().invoke(cli, ["status"])
+    assert result.exit_code == 0 and result.exception is None
+    assert re.search("story error: " + where, result.output)
+
+
+def test_edit_on_an_example_opens_a_copy_in_the_users_stories(home, monkeypatch, tmp_path):
+    import sys
+
+    home.config_path.write_text('decks = ["core"]\n')
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "ed.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        f"pathlib.Path({str(opened)!r}).write_text(sys.argv[-1])\n"
+        "p = pathlib.Path(sys.argv[-1])\n"
+        "p.write_text(p.read_text().replace('Ledgerline', 'Ledgerly'))\n"
+    )
+    monkeypatch.setenv("EDITOR", f'"{sys.executable}" "{script}"')
+    from drill.decks import shipped_decks_dir
+
+    shipped = shipped_decks_dir() / "examples" / "idempotent-invoicing.md"
+    before = shipped.read_text()
+    store, _, screen = drive(home, "idempotent-invoicing\r\r\r\rE3\x04")
+    copy = home.stories_dir / "idempotent-invoicing.md"
+    assert opened.read_text() == str(copy)
+    assert shipped.read_text() == before and "Ledgerly" in copy.read_text()
+    assert "example = true" not in copy.read_text()
+    assert "Copied the example" in screen and "Right story" in screen
+    assert store.scalar("select rating from reviews") == 3
