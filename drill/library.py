@@ -118,9 +118,7 @@ class Library:
             return []
         own = self.home.stories_dir
         return [
-            p
-            for p in self.bank.problems
-            if p.severity == "error" and Path(p.path).parent == own
+            p for p in self.bank.problems if p.severity == "error" and Path(p.path).parent == own
         ]
 
     @property

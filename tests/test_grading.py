@@ -21,7 +21,7 @@ from drill.grading import (
     suggest_recall_grade,
     verdict,
 )
-from tests.conftest import MENTOR, STRONG
+from tests.samples import MENTOR, STRONG
 
 REFUNDS = (
     "Duplicate invoices went from 37 a month to 0. Refund tickets fell from 120 to 15 a "
@@ -106,7 +106,10 @@ def test_pick_grade_by_latency():
 
 @pytest.fixture
 def stories():
-    return [parse_story(STRONG, "invoices", "invoices.md")[0], parse_story(MENTOR, "mentor", "m.md")[0]]
+    return [
+        parse_story(STRONG, "invoices", "invoices.md")[0],
+        parse_story(MENTOR, "mentor", "m.md")[0],
+    ]
 
 
 def test_resolve_by_id_prefix_and_whole_words(stories):

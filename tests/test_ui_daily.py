@@ -71,7 +71,9 @@ def test_three_cards_answered_then_quit(mini_home):
     assert store.mappings() == {"mini/big-call": {"invoices"}}
     assert summary.reviewed == 3 and summary.again == 1
     # no story was mapped: the pick is the user's judgment, never reported "Right story"
-    assert "Right story" not in screen and "Unverified pick" in screen and "judged it fits" in screen
+    assert (
+        "Right story" not in screen and "Unverified pick" in screen and "judged it fits" in screen
+    )
     assert "✓ 9 hours" in screen
     assert "1 Again" in screen and "3 Good*" in screen
     assert "Reviewed 3, again 1" in screen

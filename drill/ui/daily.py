@@ -84,7 +84,10 @@ def notices(session: Session, screen: ReviewScreen) -> None:
     elif library.bank.only_examples:
         screen.say(
             [("class:warn", "You are drilling the example stories; they drop out once you ")],
-            [("class:warn", "have one of your own. Write one with: "), ("class:key", "drill story new")],
+            [
+                ("class:warn", "have one of your own. Write one with: "),
+                ("class:key", "drill story new"),
+            ],
         )
     shown = {str(p) for p in errors}
     for problem in [p for p in library.problems if str(p) not in shown][:3]:
@@ -127,7 +130,7 @@ def card_flow(session: Session, screen: ReviewScreen, prompt: Prompt, welcome: b
     while True:
         reveal = session.reveal(prompt, answer)
         level = session.config.level
-        screen.show(lambda width: card_top(prompt, [], width), reveal_pane(prompt, answer, reveal, level))
+        screen.show(card_header(prompt), reveal_pane(prompt, answer, reveal, level))
         action = yield grade_choice(prompt, reveal)
         if action == "u":
             try:
@@ -168,6 +171,13 @@ def card_flow(session: Session, screen: ReviewScreen, prompt: Prompt, welcome: b
             return
         screen.say([("class:dim", f"Graded {RATINGS[rating]}.")])
         return
+
+
+def card_header(prompt: Prompt):
+    def render(width: int) -> list[view.Line]:
+        return card_top(prompt, [], width)
+
+    return render
 
 
 def card_top(prompt: Prompt, typed: list[tuple[str, str]], width: int) -> list[view.Line]:
@@ -290,6 +300,7 @@ def edit(session: Session, screen: ReviewScreen, prompt: Prompt, story: Story | 
         return prompt
     if path != story.path:
         screen.say(f"Copied the example to {path}: it is your own story now.")
+        screen.say("The examples leave the drill once you have a story of your own.")
     try:
         screen.run_outside(lambda: editor.open_in_editor(path))
     except Exception as exc:  # the editor is the user's program; report, never crash

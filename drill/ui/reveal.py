@@ -89,7 +89,9 @@ def verdict_line(pick: str, picked: str | None, mapped: Iterable[str], width: in
 def metric_line(check: grading.MetricCheck | None, typed: bool, width: int) -> Line | None:
     if check is None:
         if not typed:
-            return [("class:dim", clip("Metric check: nothing typed, no evidence either way", width))]
+            return [
+                ("class:dim", clip("Metric check: nothing typed, no evidence either way", width))
+            ]
         return None
     line: Line = [("bold", "Metric check: ")]
     used = 14
@@ -107,9 +109,7 @@ def metric_line(check: grading.MetricCheck | None, typed: bool, width: int) -> L
 # --- the reveal pane ------------------------------------------------------------------------
 
 
-def fit_reveal(
-    prompt, answer, reveal, level: str, width: int, height: int
-) -> list[Line]:
+def fit_reveal(prompt, answer, reveal, level: str, width: int, height: int) -> list[Line]:
     """The reveal in `height` lines: verdict, each asked section beside what was typed, the
     metric check, the rubric line for the target level and the red flags. Story text is
     what gives way when room is short; the verdict and the check never do."""
@@ -127,9 +127,10 @@ def fit_reveal(
         typed = answer.recall
     else:
         head.append(verdict_line(reveal.pick, answer.story, prompt.mapped, width))
-        sections = [(name, getattr(answer, name)) for name in QUESTION_FACETS]
-        if answer.story is None and story is None:
-            sections = []
+        if answer.story is None:  # nothing was asked beyond the pick: the key's story alone
+            sections = [(name, None) for name in QUESTION_FACETS] if story else []
+        else:
+            sections = [(name, getattr(answer, name)) for name in QUESTION_FACETS]
         checked = reveal.pick not in (grading.WRONG, grading.NO_PICK)
         typed = answer.metric
     check = metric_line(reveal.check, bool(typed.strip()), width)
@@ -177,7 +178,9 @@ def _sections(
         for name, typed in sections[: room - 1]:
             out.append(_label_line(name, typed, width))
         return out[:room]
-    texts = [wrap(story.section_text(name) or "(not in the story)", width - 2) for name, _ in sections]
+    texts = [
+        wrap(story.section_text(name) or "(not in the story)", width - 2) for name, _ in sections
+    ]
     shown = sections[:room]  # at least the label line each, while there is room
     budget = room - len(shown)
     counts = [0] * len(shown)

@@ -39,7 +39,7 @@ from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl, 
 from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.layout.menus import CompletionsMenu
 
-from drill.ui.reveal import Line, page, plain
+from drill.ui.reveal import Line, page, plain, wrap
 from drill.ui.terminal import STYLE, Quit
 
 QUIT_WORDS = {"q", "quit", ":q"}
@@ -248,8 +248,19 @@ class ReviewScreen:
                 return [*lines[: height - 1], [("class:dim", "Esc or ? closes the help")]]
             return self.pane(width, height)
 
+        def messages(width: int, height: int) -> list[Line]:
+            lines: list[Line] = []
+            for line in self.messages:
+                text = plain([line])
+                if len(text) <= width:
+                    lines.append(line)
+                else:  # a long message wraps, in the style of its first fragment
+                    style = line[0][0] if line else ""
+                    lines += [[(style, part)] for part in wrap(text, width)]
+            return lines[-3:]
+
         def message_height() -> Dimension:
-            return Dimension.exact(min(len(self.messages), 3))
+            return Dimension.exact(len(messages(self.size()[0], 3)))
 
         def pager(width: int, height: int) -> list[Line]:
             title, text = self.pager or ("", "")
@@ -262,7 +273,7 @@ class ReviewScreen:
             [
                 Window(FitControl(top), height=top_height),
                 Window(FitControl(pane)),
-                Window(FitControl(lambda w, h: self.messages[-3:]), height=message_height),
+                Window(FitControl(messages), height=message_height),
                 VSplit(
                     [
                         Window(FormattedTextControl(label), dont_extend_width=True),
