@@ -205,6 +205,8 @@ def ask_question(session, screen, prompt: Prompt, answer: Answer, typed: list, l
     answer.story = story.id if story else None
     answer.latency_ms = int((session.timer() - started) * 1000)
     typed.append(("Story", answer.story or "(no idea)"))
+    if list_stories:
+        screen.pane = lambda width, height: []  # the list is done with; the story stays hidden
     if story is None:
         return
     if not prompt.mapped:
@@ -226,9 +228,11 @@ def pick_story_flow(screen: ReviewScreen, stories: list[Story], list_stories: bo
 
     def candidates(width: int, height: int) -> list[view.Line]:
         lines = [[("class:dim", "Stories, best match first (Tab completes):")]]
+        pad = max((len(s.id) for s in stories), default=0) + 2
         for story in stories[: max(0, height - 1)]:
-            lines.append([("class:key", story.id), ("class:dim", "  " + story.label)])
-        return [[(style, view.clip(text, width)) for style, text in line] for line in lines]
+            label = view.clip(story.label, width - pad - 1)
+            lines.append([("class:key", story.id.ljust(pad)[:width]), ("class:dim", label)])
+        return lines
 
     if list_stories:
         screen.show_pane(candidates)
