@@ -75,12 +75,17 @@ def run_daily(
 
 
 def notices(session: Session, screen: ReviewScreen) -> None:
+    """Problems in the user's files, then what the drill runs on; the most important last,
+    where the message lines keep it in view."""
     library = session.library
     errors = library.own_story_errors
-    for problem in errors[:3]:
-        screen.say([("class:warn", f"Your story has an error: {problem}")])
+    shown = {str(p) for p in errors}
+    for problem in [p for p in library.problems if str(p) not in shown][:2]:
+        screen.say([("class:warn", str(problem))])
     if errors:
-        screen.say("The examples stand in until it is fixed (drill lint shows every finding).")
+        more = f" (and {len(errors) - 1} more: drill lint)" if len(errors) > 1 else ""
+        screen.say([("class:warn", f"Your story has an error: {errors[0]}{more}")])
+        screen.say("The examples stand in until it is fixed.")
     elif library.bank.only_examples:
         screen.say(
             [("class:warn", "You are drilling the example stories; they drop out once you ")],
@@ -89,9 +94,6 @@ def notices(session: Session, screen: ReviewScreen) -> None:
                 ("class:key", "drill story new"),
             ],
         )
-    shown = {str(p) for p in errors}
-    for problem in [p for p in library.problems if str(p) not in shown][:3]:
-        screen.say([("class:warn", str(problem))])
 
 
 def daily_flow(session: Session, screen: ReviewScreen):

@@ -44,6 +44,7 @@ from drill.ui.terminal import STYLE, Quit
 
 QUIT_WORDS = {"q", "quit", ":q"}
 CHOICE_KEYS = "1234ahgeusEfrqyn?"
+MESSAGE_LINES = 4  # the newest messages shown above the prompt
 
 
 @dataclass
@@ -257,10 +258,10 @@ class ReviewScreen:
                 else:  # a long message wraps, in the style of its first fragment
                     style = line[0][0] if line else ""
                     lines += [[(style, part)] for part in wrap(text, width)]
-            return lines[-3:]
+            return lines[-MESSAGE_LINES:]
 
         def message_height() -> Dimension:
-            return Dimension.exact(len(messages(self.size()[0], 3)))
+            return Dimension.exact(len(messages(self.size()[0], MESSAGE_LINES)))
 
         def pager(width: int, height: int) -> list[Line]:
             title, text = self.pager or ("", "")
