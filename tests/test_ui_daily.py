@@ -257,3 +257,28 @@ def test_edit_on_an_example_opens_a_copy_in_the_users_stories(home, monkeypatch,
     assert "example = true" not in copy.read_text()
     assert "Copied the example" in screen and "Right story" in screen
     assert store.scalar("select rating from reviews") == 3
+
+
+def test_nothing_due_ends_at_once_with_the_summary(mini_home):
+    first = drive(mini_home, "\r4" * 6 + "\x04")[1]  # every card of the day, Easy
+    _, summary, screen = drive(mini_home, "")  # nothing left: no key needed to leave
+    assert first.reviewed >= 4 and summary.reviewed == 0 and "Session done" in screen
+
+
+def test_an_error_in_the_flow_reaches_the_caller_and_ctrl_c_twice_is_one_quit():
+    from drill.errors import DrillError
+    from drill.ui.screen import Ask
+
+    def failing():
+        yield Ask("x> ")
+        raise DrillError("bad thing")
+
+    with create_pipe_input() as pipe:
+        pipe.send_text("a\r")
+        with pytest.raises(DrillError, match="bad thing"):
+            ReviewScreen(input=pipe, output=SizedOutput()).run(failing())
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x03\x03")
+        screen = ReviewScreen(input=pipe, output=SizedOutput())
+        screen.run(failing())
+    assert screen.quit

@@ -191,6 +191,8 @@ class ReviewScreen:
         self._step(value)
 
     def _quit(self) -> None:
+        if self.quit:  # a second Ctrl-C while leaving
+            return
         self.quit = True
         if self.flow is not None:
             self.flow.close()
