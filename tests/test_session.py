@@ -252,6 +252,10 @@ def test_examples_answer_key_grades_picks_while_examples_are_in_play(home):
     assert "idempotent-invoicing" in prompt.mapped
     right = session.reveal(prompt, Answer(story="idempotent-invoicing"))
     assert right.right_story and right.suggested == 3
+    # the headline recalled, the secondary refund figures not: still Good
+    headline = Answer(story="idempotent-invoicing", metric="duplicates went from 37 a month to 0")
+    partial = session.reveal(prompt, headline)
+    assert partial.suggested == 3 and partial.check.headline_hit and partial.missed
     other = next(iter(prompt.mapped - {"idempotent-invoicing"}), None)
     if other:  # any mapped story counts as right
         assert session.reveal(prompt, Answer(story=other)).right_story

@@ -24,7 +24,9 @@ from prompt_toolkit.completion import Completer, FuzzyCompleter
 from prompt_toolkit.data_structures import Point
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-from prompt_toolkit.key_binding.defaults import load_key_bindings
+from prompt_toolkit.key_binding.bindings.basic import load_basic_bindings
+from prompt_toolkit.key_binding.bindings.cpr import load_cpr_bindings
+from prompt_toolkit.key_binding.bindings.emacs import load_emacs_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import (
     ConditionalContainer,
@@ -313,7 +315,15 @@ class ReviewScreen:
         )
         return Application(
             layout=Layout(root, focused_element=self.buffer),
-            key_bindings=merge_key_bindings([load_key_bindings(), self._bindings(asking)]),
+            # line editing (basic + emacs) and the terminal's replies; no vi, mouse or search
+            key_bindings=merge_key_bindings(
+                [
+                    load_basic_bindings(),
+                    load_emacs_bindings(),
+                    load_cpr_bindings(),
+                    self._bindings(asking),
+                ]
+            ),
             style=STYLE,
             full_screen=True,
             input=input,
