@@ -125,7 +125,9 @@ def card_flow(session: Session, screen: ReviewScreen, prompt: Prompt, welcome: b
 
     screen.show(top, hint_pane)
     if prompt.kind == "story":
-        answer.recall = yield Ask("Recall> ", hints="type what you remember · Enter when done")
+        answer.recall = yield Ask(
+            "Recall> ", hints="what you remember, briefly · Enter when done · ? help · q quit"
+        )
         typed.append(("Recall", answer.recall))
     else:
         yield from ask_question(session, screen, prompt, answer, typed, not welcome)
@@ -221,7 +223,9 @@ def ask_question(session, screen, prompt: Prompt, answer: Answer, typed: list, l
     for label, name in (("Decision", "decision"), ("Alternatives", "alternatives")):
         setattr(answer, name, (yield Ask(f"{label}> ")))
         typed.append((label, getattr(answer, name)))
-    answer.metric = yield Ask("Metric> ", hints="the headline number first · Enter skips")
+    answer.metric = yield Ask(
+        "Metric> ", hints="the headline number first · Enter skips · ? help · q quit"
+    )
 
 
 def pick_story_flow(screen: ReviewScreen, stories: list[Story], list_stories: bool = True):
