@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,21 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
     return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
 
 
+def _when_unlocked(action: Callable[[], object], seconds: float = 15.0) -> object:
+    """Retry `action` while another process holds the database lock, up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    delay = 0.005
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+
 class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
@@ -27,11 +43,12 @@ class Store:
             if fresh:
                 self.path.chmod(0o600)
             self.conn.execute("PRAGMA busy_timeout = 15000")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            # switching to WAL takes an exclusive lock that the busy timeout does not cover
+            _when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if schema_version(self.conn) != LATEST:
-                migrate(self.conn, self.path)
+                _when_unlocked(lambda: migrate(self.conn, self.path))
         except sqlite3.DatabaseError as exc:
             raise DrillError(
                 f"{path}: cannot open the database ({exc}); try `drill doctor`"
