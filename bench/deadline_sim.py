@@ -56,6 +56,7 @@ class SimCard:
     position: int
     relevant: bool
     memory: Memory
+    priority: int = 0  # the company's own questions and stories
 
 
 def make_bank(rng: random.Random, now: datetime = START, questions: int = 150) -> list[SimCard]:
@@ -65,14 +66,17 @@ def make_bank(rng: random.Random, now: datetime = START, questions: int = 150) -
     for q in range(questions):
         company = q >= 100
         memory = Memory() if company or rng.random() < 0.3 else learned(rng, now)
-        cards.append(SimCard(len(cards) + 1, "question", f"question:{q}", q, True, memory))
+        cards.append(
+            SimCard(len(cards) + 1, "question", f"question:{q}", q, True, memory, int(company))
+        )
     mapped = set(rng.sample(range(40), 10)) | set(rng.sample(range(40, 60), 5))
     for s in range(60):
         for _ in range(5):  # stories 0-39 learned, 40-59 new
             memory = learned(rng, now) if s < 40 else Memory()
             group = f"story:{s}"
+            own = s in mapped
             cards.append(
-                SimCard(len(cards) + 1, "story", group, questions + s, s in mapped, memory)
+                SimCard(len(cards) + 1, "story", group, questions + s, own, memory, int(own))
             )
     return cards
 
@@ -108,7 +112,12 @@ def choose(strategy, cards, now, interview, cap, parameters) -> list[SimCard]:
         plan = planner.plan(
             [
                 planner.PlanCard(
-                    c.id, c.memory.stability, c.memory.difficulty, c.memory.last_review, c.group
+                    c.id,
+                    c.memory.stability,
+                    c.memory.difficulty,
+                    c.memory.last_review,
+                    c.group,
+                    c.priority,
                 )
                 for c in relevant
             ],
@@ -141,7 +150,9 @@ def choose(strategy, cards, now, interview, cap, parameters) -> list[SimCard]:
 
 def run(strategy, bank, days, cap, seed, scheduler, parameters) -> dict:
     rng = random.Random(seed * 1_000_003 + days)  # the same draws for every strategy
-    cards = [SimCard(c.id, c.kind, c.group, c.position, c.relevant, c.memory) for c in bank]
+    cards = [
+        SimCard(c.id, c.kind, c.group, c.position, c.relevant, c.memory, c.priority) for c in bank
+    ]
     interview = START + timedelta(days=days, hours=6)
     loads, relevant = [], 0
     for day in range(days + 1):

@@ -39,6 +39,7 @@ class PlanCard:
     difficulty: float | None = None
     last_review: datetime | None = None
     group: str = ""  # what figures are gathered by, e.g. "story:x"
+    priority: int = 0  # under a tight cap, higher goes first (the company's own questions)
 
     @property
     def new(self) -> bool:
@@ -278,7 +279,7 @@ def plan(
         options.build(1)
         single = [o.effort for o in options.options if o.days and o.recall >= target]
         quick[card.id] = (min(single), len(single)) if single else (3, 0)
-    needing.sort(key=lambda c: (*quick[c.id], recall_now[c.id], c.id))
+    needing.sort(key=lambda c: (-c.priority, *quick[c.id], recall_now[c.id], c.id))
     capacity = sum(caps)
     full: set[int] = set()  # option lists (by identity) that found no room: loads only grow
     for card in needing:
@@ -295,7 +296,7 @@ def plan(
             full.add(id(found))
     # what is left of the cap goes to the cards that cannot reach the target, most gain first
     short = [c for c in needing if c.id not in chosen]
-    short.sort(key=lambda c: (-recall_now[c.id], c.id))
+    short.sort(key=lambda c: (-c.priority, -recall_now[c.id], c.id))
     stuck: set[int] = set()
     for card in short:
         if sum(loads) >= capacity:
@@ -336,7 +337,8 @@ def _in_final_window(horizon: float, offset: float) -> bool:
 
 def _least_loaded(options: list[_Option], loads: list[int], caps: list[int]) -> _Option | None:
     """The first class (same effort, same final reviews) with an option that fits; in it, the
-    option whose busiest day is least full, then the one with the higher recall at T."""
+    option whose busiest day is least full (then whose days are, together), then the one with
+    the higher recall at T."""
     best, best_key, best_class = None, None, None
     for option in options:
         klass = (option.effort, option.final)
@@ -344,7 +346,8 @@ def _least_loaded(options: list[_Option], loads: list[int], caps: list[int]) -> 
             break
         if any(loads[j] >= caps[j] for j in option.days):
             continue
-        key = max((loads[j] + 1) / caps[j] for j in option.days)
+        fullness = [(loads[j] + 1) / caps[j] for j in option.days]
+        key = (max(fullness), sum(fullness))
         if best is None or key < best_key:
             best, best_key, best_class = option, key, klass
     return best

@@ -41,7 +41,15 @@ class App:
         extra: tuple[str, ...] = ()
         if self.company:
             extra = (company_deck(self.company, self.home, self.config),)
-        return Library(self.home, self.config, extra)
+        return Library(self.home, self.config, extra + self.planned_decks())
+
+    def planned_decks(self) -> tuple[str, ...]:
+        """The decks of companies with an interview ahead join every command's cards."""
+        if not self.home.db_path.exists():
+            return ()
+        from drill.interview import planned_decks
+
+        return planned_decks(self.store, self.home, self.clock().utc)
 
     def synced(self):
         from drill.home import iso

@@ -27,6 +27,8 @@ def daily(cards: int, minutes: float, company: str | None) -> None:
     session = Session(
         app.store, app.library, app.clock, "daily", max_cards=cards, max_minutes=minutes
     )
+    if note := session.plan_note():  # an interview ahead: its plan leads the day
+        click.echo(note)
     run_daily(session)
 
 
@@ -56,6 +58,11 @@ def status(as_json: bool) -> None:
     app = App()
     app.synced()
     counts = status_counts(app.store, app.config, app.clock())
+    if counts["next_interview"]:  # the plan's predicted readiness (drill/interview.py)
+        from drill.interview import upcoming_plan
+
+        plan = upcoming_plan(app.store, app.library, app.clock())
+        counts["interview_readiness"] = plan.readiness() if plan else None
     if as_json:
         echo_json(counts)
         return
@@ -69,6 +76,11 @@ def status(as_json: bool) -> None:
     )
     if counts["next_interview"]:
         click.echo(f"next interview {counts['next_interview']}")
+    if ready := counts.get("interview_readiness"):
+        click.echo(
+            f"plan: recall at the interview {ready['recall_now']:.0%} now, "
+            f"{ready['recall_planned']:.0%} if followed"
+        )
 
 
 @click.command()
