@@ -168,7 +168,7 @@ def build(store, library, clock: Clock, row: dict) -> InterviewPlan:
     since = (day - timedelta(days=30)).isoformat()
     pace = seconds_per_card([r["duration_ms"] for r in store.review_log(since_day=since)])
     cap = planner.daily_cap(config.plan_daily_minutes, pace)
-    parameters = store.parameters() or _default_parameters()
+    parameters = store.parameters() or planner.DEFAULT_PARAMETERS
     plan = planner.plan(
         [plan_card(r) for r in rows],
         now,
@@ -190,12 +190,6 @@ def build(store, library, clock: Clock, row: dict) -> InterviewPlan:
         plan,
         {r["id"]: r for r in rows},
     )
-
-
-def _default_parameters() -> list[float]:
-    from fsrs.scheduler import DEFAULT_PARAMETERS
-
-    return list(DEFAULT_PARAMETERS)
 
 
 def upcoming_plan(store, library, clock: Clock) -> InterviewPlan | None:

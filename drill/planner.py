@@ -27,6 +27,12 @@ HORIZON_DAYS = 21  # earlier days keep the normal schedule: three weeks are enou
 MAX_REVIEWS = 4  # per card within the horizon
 FINAL_EXTRA = 1  # a review in the last 48 hours costs this much more than one before
 DAY_SECONDS = 86400.0
+# py-fsrs's FSRS-6 defaults, copied so that a plan never costs the 50 ms of importing py-fsrs
+# (tests/test_planner.py checks the copy)
+DEFAULT_PARAMETERS = (
+    0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796,
+    1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
+)  # fmt: skip
 STABILITY_MIN = 0.001
 
 
