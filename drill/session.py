@@ -107,7 +107,8 @@ class Session:
         self.interviews = [
             at for at in (parse_iso(p["at"]) for p in store.plans()) if at and at > now
         ]
-        self.at_risk = self._at_risk(now) if self.interviews else []
+        # the daily drill follows the interview plan instead (see follow_plan)
+        self.at_risk = self._at_risk(now) if self.interviews and mode != "daily" else []
 
     @cached_property
     def scheduler(self):

@@ -307,3 +307,21 @@ def test_pty_each_day_follows_the_plan_and_the_cap(bank_home):
         cards = [store.card(i) for i in ids]
         reviewed = sorted(c["ref"] + (f"#{c['facet']}" if c["facet"] else "") for c in cards)
         assert reviewed == sorted(shown_today["cards"]) and len(reviewed) <= 3
+
+
+@pytest.mark.parametrize("value", ["0", "500", '"15"', "true"])
+def test_plan_daily_minutes_is_checked(value):
+    from drill.errors import DrillError
+    from drill.home import parse_config
+
+    assert parse_config("plan_daily_minutes = 30\n").plan_daily_minutes == 30
+    assert parse_config("").plan_daily_minutes == 15
+    with pytest.raises(DrillError, match=r"config.toml:2: plan_daily_minutes must be"):
+        parse_config(f"level = 'senior'\nplan_daily_minutes = {value}\n")
+
+
+def test_plan_show_of_a_past_interview_says_so(bank_home, monkeypatch):
+    run("plan", "add", "amazon", "2026-12-03 10:00")
+    monkeypatch.setenv("DRILL_NOW", "2026-12-03T11:00:00+01:00")
+    result = run("plan", "show", "1")
+    assert result.exit_code == 1 and "has passed" in result.output
