@@ -273,40 +273,32 @@ def test_pty_each_day_follows_the_plan_and_the_cap(bank_home):
     exactly the plan's cards for the day (no other card is due), never more than the cap."""
     import os
 
-    import pexpect
+    from tests.harness import Pty
 
     bank_home.config_path.write_text('decks = ["core"]\nplan_daily_minutes = 1\n')  # 3 a day
-    drill = str(Path(sys.executable).parent / "drill")
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
     assert run("plan", "add", "amazon", "2026-12-04 14:00").exit_code == 0
     for day in (1, 2, 3):
-        env["DRILL_NOW"] = f"2026-12-0{day}T09:00:00+01:00"
+        env = {**os.environ, "DRILL_NOW": f"2026-12-0{day}T09:00:00+01:00"}
         shown = CliRunner().invoke(cli, ["plan", "show", "1", "--json"], env=env)
-        shown_today = json.loads(shown.output)["days"][0]
-        assert shown_today["reviews"] <= shown_today["cap"] == 3
-        child = pexpect.spawn(
-            drill, [], env=env, encoding="utf-8", timeout=20, dimensions=(40, 100)
-        )
-        child.expect(f"Interview plan: {shown_today['reviews']} of today's cards are for amazon")
+        today = json.loads(shown.output)["days"][0]
+        assert today["reviews"] <= today["cap"] == 3
+        pty = Pty(env=env, rows=40, columns=100, timeout=20)
+        pty.expect(f"Interview plan: {today['reviews']} of today's cards are for amazon")
         last = None  # a prompt drawn twice in a row (a redraw) is answered once
-        while True:
-            found = child.expect(
-                [r"\x1b\[6n", r"(Story|Recall|Decision|Alternatives|Metric)>", "Enter=", "Reviewed"]
+        while (
+            found := pty.expect(
+                [r"(Story|Recall|Decision|Alternatives|Metric)>", "Enter=", "Reviewed"]
             )
-            if found == 0:  # a cursor-position request: answer it as a terminal does
-                child.send("\x1b[1;1R")
-                continue
-            if found == 3:
-                break
+        ) != 2:
             if found != last:
-                child.send("\r" if found == 1 else "3")
+                pty.send("\r" if found == 0 else "3")
             last = found
-        child.close()
+        pty.close()
         store = Store(bank_home.db_path)
         ids = set().union(*store.reviewed_today(f"2026-12-0{day}").values())
         cards = [store.card(i) for i in ids]
         reviewed = sorted(c["ref"] + (f"#{c['facet']}" if c["facet"] else "") for c in cards)
-        assert reviewed == sorted(shown_today["cards"]) and len(reviewed) <= 3
+        assert reviewed == sorted(today["cards"]) and len(reviewed) <= 3
 
 
 @pytest.mark.parametrize("value", ["0", "500", '"15"', "true"])
