@@ -270,19 +270,21 @@ def render(interview: InterviewPlan, clock: Clock, width: int = 80, color: bool 
     stories = interview.by_story()
     if stories:
         lines += ["", "Per story, recall at the interview (now -> if followed):"]
-        lines += bar_chart(
-            [(f"  {s}", after, f"{now:.0%} -> {after:.0%}") for s, now, after in stories],
-            width=width,
-            color=color,
-        )
+        name_w = min(30, max(len(s) for s, _, _ in stories))
+        lines += [
+            f"  {s[:name_w]:<{name_w}} {_gauge(after)} {now:>4.0%} -> {after:.0%}"
+            for s, now, after in stories
+        ]
     missing = plan.unreachable
     if missing:
-        lines += [
-            "",
+        import textwrap
+
+        text = (
             f"Out of reach: {len(missing)} of {total} cards stay under {target} by then even "
             f"if the plan is followed, at {interview.minutes:g} min a day. More minutes "
-            "(plan_daily_minutes in config.toml) or `drill cram` the last evening help.",
-        ]
+            "(plan_daily_minutes in config.toml) or `drill cram` the last evening help."
+        )
+        lines += ["", *textwrap.wrap(text, width=min(width, 80))]
     return lines
 
 

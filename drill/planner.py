@@ -322,19 +322,32 @@ def plan(
     for card_id, option in chosen.items():
         for j in option.days:
             by_day[j].append(card_id)
+    groups = {c.id: c.group for c in cards}
     days = []
     for j, offset in enumerate(offsets):
         ids = by_day[j]
         days.append(
             PlanDay(
                 now + timedelta(days=offset),
-                tuple(sorted(ids, key=lambda i: (recall_now[i] == 0.0, i))),
+                _spread(sorted(ids, key=lambda i: (recall_now[i] == 0.0, i)), groups),
                 caps[j],
                 _in_final_window(horizon, offset),
             )
         )
     planned = {c.id: chosen[c.id].recall if c.id in chosen else recall_now[c.id] for c in cards}
     return Plan(interview, target, tuple(days), recall_now, planned)
+
+
+def _spread(ids: list[int], groups: dict[int, str]) -> tuple[int, ...]:
+    """The day's cards with siblings (facets of one story) apart: first one card of each
+    group, then the second ones, and so on, otherwise in the order given."""
+    seen: dict[str, int] = {}
+    rank = {}
+    for i in ids:
+        group = groups.get(i) or f"#{i}"
+        rank[i] = seen.get(group, 0)
+        seen[group] = rank[i] + 1
+    return tuple(sorted(ids, key=lambda i: rank[i]))
 
 
 def _in_final_window(horizon: float, offset: float) -> bool:

@@ -317,3 +317,10 @@ def test_plan_show_of_a_past_interview_says_so(bank_home, monkeypatch):
     monkeypatch.setenv("DRILL_NOW", "2026-12-03T11:00:00+01:00")
     result = run("plan", "show", "1")
     assert result.exit_code == 1 and "has passed" in result.output
+
+
+def test_a_days_siblings_are_spread_apart():
+    cards = [PlanCard(i, group=f"story:{i // 5}") for i in range(10)]  # two stories, 5 facets
+    plan = planner.plan(cards, NOW, at(0, 20), W, 0.9, 10)
+    groups = [cards[i].group for i in plan.today()]
+    assert len(groups) == 10 and all(a != b for a, b in zip(groups, groups[1:], strict=False))
