@@ -166,7 +166,7 @@ def build(store, library, clock: Clock, row: dict) -> InterviewPlan:
     rows = relevant_rows(store.cards(DAILY_KINDS), library, deck, store.mappings())
     reviewed = set().union(*store.reviewed_today(day.isoformat()).values())
     since = (day - timedelta(days=30)).isoformat()
-    pace = seconds_per_card([r["duration_ms"] for r in store.review_log(since_day=since)])
+    pace = seconds_per_card(store.review_durations(since))
     cap = planner.daily_cap(config.plan_daily_minutes, pace)
     parameters = store.parameters() or planner.DEFAULT_PARAMETERS
     plan = planner.plan(
@@ -190,6 +190,41 @@ def build(store, library, clock: Clock, row: dict) -> InterviewPlan:
         plan,
         {r["id"]: r for r in rows},
     )
+
+
+def readiness(store, library, clock: Clock) -> dict | None:
+    """The next interview plan's figures for `drill status`, kept in the store's meta table
+    and made again only when something it is made from has changed (a plan over a couple of
+    thousand cards costs more than a shell prompt should wait)."""
+    import json
+
+    row = upcoming(store, clock.utc)
+    if row is None:
+        return None
+    config = library.config
+    key = json.dumps(
+        [
+            store.plan_inputs_mark(),
+            store.get_meta("sync_signature"),
+            clock.day(clock.now, config.day_starts_at).isoformat(),
+            row["id"],
+            config.plan_daily_minutes,
+            config.desired_retention,
+            list(config.decks),
+        ],
+        default=str,
+    )
+    cached = store.get_meta("plan_readiness")
+    if cached:
+        try:
+            saved = json.loads(cached)
+            if saved["key"] == key:
+                return saved["value"]
+        except (ValueError, KeyError, TypeError):
+            pass
+    value = build(store, library, clock, row).readiness()
+    store.set_meta("plan_readiness", json.dumps({"key": key, "value": value}))
+    return value
 
 
 def upcoming_plan(store, library, clock: Clock) -> InterviewPlan | None:

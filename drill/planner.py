@@ -149,12 +149,14 @@ class _Options:
     """The schedules of up to `MAX_REVIEWS` reviews for one starting memory, shared by all
     cards that start alike (new cards), with their recall at T."""
 
-    def __init__(self, fsrs: Fsrs, card: PlanCard, now: datetime, horizon: float, days, first):
+    def __init__(
+        self, fsrs: Fsrs, card: PlanCard, now: datetime, horizon: float, days, finals, first
+    ):
         self.fsrs = fsrs
         self.horizon = horizon  # days from now to T
         self.offsets = days  # day index -> days from now
-        self.finals = [_in_final_window(horizon, off) for off in days]
-        self._days = (days, self.finals)
+        self.finals = finals  # day index -> inside the last 48 hours
+        self._days = (days, finals)
         self.first = first  # the first day index a review may go on
         self.card = card
         self.age = None if card.new else (now - card.last_review).total_seconds() / DAY_SECONDS
@@ -255,6 +257,7 @@ def plan(
     offsets = [float(k) for k in days_ahead]
     window = next((j for j, off in enumerate(offsets) if horizon - off <= HORIZON_DAYS), 0)
     caps = [max(0, cap - done_today) if k == 0 else cap for k in days_ahead]
+    finals = [_in_final_window(horizon, off) for off in offsets]
     loads = [0] * len(offsets)
     chosen: dict[int, _Option] = {}
     again_today = set(reviewed_today)
@@ -264,7 +267,7 @@ def plan(
         first = max(window, 1 if card.id in again_today else 0)
         key = (card.stability, card.difficulty, card.last_review, first)
         if key not in cache:
-            cache[key] = _Options(fsrs, card, now, horizon, offsets, first)
+            cache[key] = _Options(fsrs, card, now, horizon, offsets, finals, first)
         return cache[key]
 
     def fits(option: _Option) -> bool:

@@ -324,3 +324,15 @@ def test_a_days_siblings_are_spread_apart():
     plan = planner.plan(cards, NOW, at(0, 20), W, 0.9, 10)
     groups = [cards[i].group for i in plan.today()]
     assert len(groups) == 10 and all(a != b for a, b in zip(groups, groups[1:], strict=False))
+
+
+def test_status_readiness_is_kept_until_something_changes(bank_home):
+    run("plan", "add", "amazon", "2026-12-06 14:00")
+    first = json.loads(run("status", "--json").output)["interview_readiness"]
+    store = Store(bank_home.db_path)
+    assert json.loads(store.get_meta("plan_readiness"))["value"] == first
+    assert json.loads(run("status", "--json").output)["interview_readiness"] == first
+    session = session_for(bank_home)
+    session.grade(session.next_card(), Answer(), 3)  # a planned card, reviewed
+    after = json.loads(run("status", "--json").output)["interview_readiness"]
+    assert after["recall_now"] > first["recall_now"] and after["today"] == first["today"] - 1

@@ -59,10 +59,9 @@ def status(as_json: bool) -> None:
     app.synced()
     counts = status_counts(app.store, app.config, app.clock())
     if counts["next_interview"]:  # the plan's predicted readiness (drill/interview.py)
-        from drill.interview import upcoming_plan
+        from drill.interview import readiness
 
-        plan = upcoming_plan(app.store, app.library, app.clock())
-        counts["interview_readiness"] = plan.readiness() if plan else None
+        counts["interview_readiness"] = readiness(app.store, app.library, app.clock())
     if as_json:
         echo_json(counts)
         return
