@@ -195,7 +195,7 @@ def build(store, library, clock: Clock, row: dict) -> InterviewPlan:
 def readiness(store, library, clock: Clock) -> dict | None:
     """The next interview plan's figures for `drill status`, kept in the store's meta table
     and made again only when something it is made from has changed (a plan over a couple of
-    thousand cards costs more than a shell prompt should wait)."""
+    thousand cards costs more than a shell prompt should wait). A skip alone keeps them."""
     import json
 
     row = upcoming(store, clock.utc)
@@ -204,8 +204,12 @@ def readiness(store, library, clock: Clock) -> dict | None:
     config = library.config
     key = json.dumps(
         [
-            store.plan_inputs_mark(),
+            store.review_count(),  # with the time spent, changes with every grade and undo
+            store.total_duration_ms(),
             store.get_meta("sync_signature"),
+            sorted((q, sorted(s)) for q, s in store.mappings().items()),
+            store.plans(),
+            (store.parameters_row() or {}).get("id"),
             clock.day(clock.now, config.day_starts_at).isoformat(),
             row["id"],
             config.plan_daily_minutes,

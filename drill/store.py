@@ -467,20 +467,7 @@ class Store:
     def review_durations(self, since_day: str) -> list[int]:
         """Milliseconds spent on each review since that study day (the user's pace)."""
         sql = "select duration_ms from reviews where day >= ? and duration_ms is not null"
-        return [row[0] for row in self.conn.execute(sql, [since_day]).fetchall()]
-
-    def plan_inputs_mark(self) -> list:
-        """Changes whenever anything an interview plan is made from changes: cards, reviews
-        (and undos), mappings, plans, parameters. Lets `drill status` reuse a plan's figures."""
-        cards = self.conn.execute(
-            "select count(*), total(reps), total(stability), max(last_review), max(buried_until) "
-            "from cards where active = 1"
-        ).fetchone()
-        rest = self.conn.execute(
-            "select (select count(*) from mappings), (select max(id) from params), "
-            "(select group_concat(id || '@' || at) from plans)"
-        ).fetchone()
-        return [*cards, *rest]
+        return [row[0] for row in self.conn.execute(sql, [since_day])]
 
     def total_duration_ms(self) -> int:
         return self.scalar("select coalesce(sum(duration_ms), 0) from reviews") or 0
