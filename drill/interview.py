@@ -202,15 +202,16 @@ def readiness(store, library, clock: Clock) -> dict | None:
     if row is None:
         return None
     config = library.config
+    day = clock.day(clock.now, config.day_starts_at).isoformat()
     key = json.dumps(
         [
-            store.review_count(),  # with the time spent, changes with every grade and undo
-            store.total_duration_ms(),
+            store.review_count(),  # with today's grades, changes with every grade and undo
+            [(r["id"], r["rating"], r["at"]) for r in store.review_log(since_day=day)],
             store.get_meta("sync_signature"),
             sorted((q, sorted(s)) for q, s in store.mappings().items()),
             store.plans(),
             (store.parameters_row() or {}).get("id"),
-            clock.day(clock.now, config.day_starts_at).isoformat(),
+            day,
             row["id"],
             config.plan_daily_minutes,
             config.desired_retention,

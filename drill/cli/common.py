@@ -45,11 +45,16 @@ class App:
 
     def planned_decks(self) -> tuple[str, ...]:
         """The decks of companies with an interview ahead join every command's cards."""
-        if not self.home.db_path.exists():
+        from drill.home import parse_iso
+
+        now = self.clock().utc
+        if not self.home.db_path.exists() or all(
+            parse_iso(p["at"]) <= now for p in self.store.plans()
+        ):
             return ()
         from drill.interview import planned_decks
 
-        return planned_decks(self.store, self.home, self.clock().utc)
+        return planned_decks(self.store, self.home, now)
 
     def synced(self):
         from drill.home import iso
