@@ -337,3 +337,11 @@ def test_status_readiness_is_kept_until_something_changes(bank_home):
     session.grade(session.next_card(), Answer(), 3)  # a planned card, reviewed
     after = json.loads(run("status", "--json").output)["interview_readiness"]
     assert after["recall_now"] > first["recall_now"] and after["today"] == first["today"] - 1
+
+
+def test_pace_is_the_median_time_once_there_are_enough_reviews():
+    from drill.interview import DEFAULT_SECONDS_PER_CARD, seconds_per_card
+
+    assert seconds_per_card([30_000] * 19 + [None]) == DEFAULT_SECONDS_PER_CARD
+    assert seconds_per_card([10_000] * 10 + [40_000] * 11) == 40.0
+    assert seconds_per_card([900_000] * 30) == 300.0  # a card left open overnight is capped
