@@ -32,7 +32,7 @@ def parse_when(value: str, clock, what: str):
 
 @click.group()
 def plan() -> None:
-    """Interview dates: the daily drill brings forward what would be forgotten by then."""
+    """Interview dates: until one, the daily drill follows a plan made for it."""
 
 
 @plan.command("add")
