@@ -92,16 +92,11 @@ def seconds_per_card(durations_ms: list[int | None]) -> float:
 def plan_card(row: dict) -> planner.PlanCard:
     group = f"story:{row['ref']}" if row["kind"] == "story" else f"question:{row['ref']}"
     priority = row.get("priority", 0)
-    if row["state"] == "new" or row["stability"] is None:
+    last = parse_iso(row["last_review"]) if row["last_review"] else None
+    card = planner.PlanCard(row["id"], row["stability"], row["difficulty"], last, group, priority)
+    if row["state"] == "new" or card.new:  # a half-filled memory counts as never reviewed
         return planner.PlanCard(row["id"], group=group, priority=priority)
-    return planner.PlanCard(
-        row["id"],
-        row["stability"],
-        row["difficulty"],
-        parse_iso(row["last_review"]),
-        group,
-        priority,
-    )
+    return card
 
 
 @dataclass(frozen=True)

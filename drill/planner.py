@@ -49,7 +49,12 @@ class PlanCard:
 
     @property
     def new(self) -> bool:
-        return self.stability is None or self.difficulty is None or self.last_review is None
+        return (
+            self.stability is None
+            or self.stability <= 0
+            or self.difficulty is None
+            or self.last_review is None
+        )
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,8 @@ class _Options:
         factor, decay, floor = fsrs.factor, fsrs.decay, STABILITY_MIN
         card = self.card
         last = None if self.age is None else -self.age
-        prefixes = [((), card.stability, card.difficulty, last, 0, 0)]
+        start = (None, None) if card.new else (card.stability, card.difficulty)
+        prefixes = [((), *start, last, 0, 0)]
         options = [self.options[0]]
         for _ in range(min(limit, MAX_REVIEWS)):
             level = []
@@ -326,13 +332,14 @@ def plan(
         for j in option.days:
             by_day[j].append(card_id)
     groups = {c.id: c.group for c in cards}
+    priority = {c.id: c.priority for c in cards}
     days = []
     for j, offset in enumerate(offsets):
         ids = by_day[j]
         days.append(
             PlanDay(
                 now + timedelta(days=offset),
-                _spread(sorted(ids, key=lambda i: (recall_now[i] == 0.0, i)), groups),
+                _spread(sorted(ids, key=lambda i: (-priority[i], recall_now[i] == 0.0, i)), groups),
                 caps[j],
                 _in_final_window(horizon, offset),
             )

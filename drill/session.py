@@ -216,15 +216,15 @@ class Session:
         from drill import planner
 
         clock = self.clock()
-        now = iso(clock.utc)
+        now = clock.utc
         reviewed = set().union(*self.store.reviewed_today(self.today(clock)).values())
         rows = {
             r["id"]: r
             for r in self.store.cards_by_id(i for i in plan.plan.today() if i not in reviewed)
-            if r["active"] and not (r["buried_until"] and r["buried_until"] > now)
+            if r["active"] and not (r["buried_until"] and r["buried_until"] > iso(now))
         }
         planned = [i for i in plan.plan.today() if i in rows]
-        due = [c for c in queue if c.memory.state != "new" and c.memory.due <= clock.utc]
+        due = [c for c in queue if c.memory.state != "new" and (c.memory.due or now) <= now]
         cards = {c.id: c for c in due} | {i: QueueCard.from_row(rows[i]) for i in planned}
         ids = planner.daily_order(planned, list(cards), plan.relevant, plan.cap - len(reviewed))
         return [cards[i] for i in ids]

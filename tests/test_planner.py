@@ -345,3 +345,9 @@ def test_pace_is_the_median_time_once_there_are_enough_reviews():
     assert seconds_per_card([30_000] * 19 + [None]) == DEFAULT_SECONDS_PER_CARD
     assert seconds_per_card([10_000] * 10 + [40_000] * 11) == 40.0
     assert seconds_per_card([900_000] * 30) == 300.0  # a card left open overnight is capped
+
+
+def test_a_half_filled_memory_counts_as_never_reviewed():
+    odd = [PlanCard(1, 3.0, None, NOW), PlanCard(2, 0.0, 5.0, NOW), PlanCard(3, 2.0, 5.0, None)]
+    plan = planner.plan(odd, NOW, at(3, 6), W, 0.9, 10)
+    assert plan.recall_now == {1: 0.0, 2: 0.0, 3: 0.0} and plan.unreachable == []
