@@ -28,7 +28,10 @@ def daily(cards: int, minutes: float, company: str | None) -> None:
         app.store, app.library, app.clock, "daily", max_cards=cards, max_minutes=minutes
     )
     if note := session.plan_note():  # an interview ahead: its plan leads the day
-        click.echo(note)
+        import shutil
+        import textwrap
+
+        click.echo(textwrap.fill(note, min(100, shutil.get_terminal_size().columns)))
     run_daily(session)
 
 
