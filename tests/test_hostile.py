@@ -543,3 +543,47 @@ def test_a_full_disk_during_the_migration_copy_leaves_no_partial_backup(bank_hom
         Store(db)
     assert not list(db.parent.glob("drill.db.bak-v*"))
     assert migrations.schema_version(__import__("sqlite3").connect(db)) == 2
+
+
+# --- the card on screen -------------------------------------------------------------------------
+
+
+def test_a_grade_never_lands_on_another_card_that_took_the_same_id(bank_home):
+    from drill.home import clock_from_env
+    from drill.library import Library
+    from drill.session import Answer, Session
+    from drill.store import StaleCard
+
+    store = Store(bank_home.db_path)
+    session = Session(store, Library(bank_home, bank_home.config()), clock_from_env, fuzz=False)
+    prompt = session.next_card()
+    card_id = prompt.card["id"]
+    other = [c for c in store.cards() if c["kind"] != prompt.card["kind"]][0]
+    with store.transaction():  # as an import would: same id, another card, same schedule
+        store.conn.execute("delete from cards where id = ?", [other["id"]])
+        store.conn.execute(
+            "update cards set kind = ?, ref = ?, facet = ? where id = ?",
+            [other["kind"], other["ref"], other["facet"], card_id],
+        )
+    with pytest.raises(StaleCard):
+        session.grade(prompt, Answer(story="invoices"), 3)
+    assert store.review_count() == 0
+    store.close()
+
+
+def test_a_grade_after_an_import_replaced_the_database_is_refused(bank_home, tmp_path):
+    from drill.home import clock_from_env
+    from drill.library import Library
+    from drill.session import Answer, Session
+
+    invoke("status")
+    backup = tmp_path / "b.json"
+    backup.write_text(invoke("export", "--format", "json").output)
+    store = Store(bank_home.db_path)
+    session = Session(store, Library(bank_home, bank_home.config()), clock_from_env, fuzz=False)
+    prompt = session.next_card()
+    invoke("import", "--force", str(backup))
+    with pytest.raises(DrillError, match="replaced meanwhile"):
+        session.grade(prompt, Answer(story="invoices"), 3)
+    store.close()
+    assert Store(bank_home.db_path).review_count() == 0
