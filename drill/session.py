@@ -183,17 +183,16 @@ class Session:
             (QueueCard.from_row(r) for r in self.store.cards_by_id(risky)),
             key=lambda c: risky.index(c.id),
         )
-        return self.follow_plan(
-            scheduling.build_queue(
-                cards,
-                now,
-                reviewed,
-                new_allowed,
-                bury_siblings=True,
-                stories_first=stories_first,
-                at_risk=at_risk,
-            )
+        queue = scheduling.build_queue(
+            cards,
+            now,
+            reviewed,
+            new_allowed,
+            bury_siblings=True,
+            stories_first=stories_first,
+            at_risk=at_risk,
         )
+        return self.follow_plan(queue)
 
     # --- interview plan (drill/planner.py): while one is ahead, the day follows it ------------
 
