@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from drill.database import (
@@ -23,6 +24,7 @@ from drill.database import (
 )
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
+from drill.records import Rehearsal
 from drill.upkeep import Upkeep
 
 CARD_IDENTITY = ("kind", "ref", "facet")
@@ -368,7 +370,8 @@ class Store(Upkeep):
 
     # --- rehearsals --------------------------------------------------------------------------
 
-    def add_rehearsal(self, row: dict) -> int:
+    def add_rehearsal(self, rehearsal: Rehearsal) -> int:
+        row = asdict(rehearsal)
         columns = ", ".join(row)
         with self.transaction():
             cursor = self.conn.execute(
