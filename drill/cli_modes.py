@@ -232,7 +232,7 @@ def _weakest_question(session):
     row = min(
         rows,
         key=lambda r: (
-            scheduling.retrievability(scheduling.Memory.from_row(r), at, session.scheduler),
+            scheduling.recall_at(scheduling.Memory.from_row(r), at, session.scheduler.parameters),
             r["id"],
         ),
     )

@@ -188,6 +188,10 @@ class Clock:
         """The local study day a moment belongs to; a day starts at day_starts_at o'clock."""
         return (self.local(moment) - timedelta(hours=day_starts_at)).date()
 
+    def study_day(self, day_starts_at: int) -> date:
+        """Today's study day: the one calculation of "today" for limits, streaks and logs."""
+        return self.day(self.now, day_starts_at)
+
     def next_day_start(self, day_starts_at: int) -> datetime:
         """UTC moment the current study day ends."""
         today = self.day(self.now, day_starts_at)

@@ -12,7 +12,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from drill.home import clock_from_env, iso
 from drill.library import Library
 from drill.modes import CramSession, MapSession
-from drill.scheduling import Memory, retrievability
+from drill.scheduling import Memory, recall_at
 from drill.session import Answer, Session
 from drill.store import Store
 from drill.ui.modes import run_cram, run_map, run_rehearse
@@ -121,7 +121,8 @@ def test_plan_three_days_out_brings_cards_forward(mini_home, monkeypatch):
     risky = planned.at_risk
     assert risky and set(brought) - set(due_now) <= set(risky)
     at = planned.interviews[0]
-    recalls = [retrievability(Memory.from_row(store.card(i)), at, planned.scheduler) for i in risky]
+    w = planned.scheduler.parameters
+    recalls = [recall_at(Memory.from_row(store.card(i)), at, w) for i in risky]
     assert recalls == sorted(recalls) and max(recalls) < 0.9
 
 

@@ -10,7 +10,7 @@ from drill.scheduling import (
     format_interval,
     make_scheduler,
     preview,
-    retrievability,
+    recall_at,
     review,
 )
 
@@ -69,9 +69,9 @@ def test_preview_orders_intervals_and_formats_like_anki():
 def test_retrievability_decays_and_new_cards_have_none():
     scheduler = make_scheduler(fuzz=False)
     memory = review(Memory(), 3, T0, scheduler)
-    assert retrievability(Memory(), T0, scheduler) == 0
-    r1 = retrievability(memory, T0 + timedelta(days=1), scheduler)
-    r10 = retrievability(memory, T0 + timedelta(days=10), scheduler)
+    assert recall_at(Memory(), T0, scheduler.parameters) == 0
+    r1 = recall_at(memory, T0 + timedelta(days=1), scheduler.parameters)
+    r10 = recall_at(memory, T0 + timedelta(days=10), scheduler.parameters)
     assert 1 > r1 > r10 > 0
 
 
