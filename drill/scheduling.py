@@ -73,12 +73,47 @@ class Memory:
         )
 
 
+_SCHEDULER: type | None = None
+
+
+def _scheduler_class() -> type:
+    """py-fsrs's Scheduler with fuzz kept inside its range.
+
+    py-fsrs 6.3.2 draws a fuzzed interval as round(random() * (max - min + 1) + min), which
+    lands one day past `max` for half a day's worth of the draw: about 1 review in 10 at a
+    10-day interval. The reference scheduler (fsrs-rs, Anki) floors, so every day of
+    [min, max] is equally likely and none outside is; this does the same.
+    """
+    global _SCHEDULER
+    if _SCHEDULER is None:
+        import random
+
+        from fsrs import Scheduler
+        from fsrs.scheduler import FUZZ_RANGES
+
+        class FloorFuzzScheduler(Scheduler):
+            def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
+                days = interval.days
+                if days < 2.5:
+                    return interval
+                delta = 1.0 + sum(
+                    r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0)
+                    for r in FUZZ_RANGES
+                )
+                high = min(round(days + delta), self.maximum_interval)
+                low = min(max(2, round(days - delta)), high)
+                return timedelta(days=int(random.random() * (high - low + 1)) + low)
+
+        _SCHEDULER = FloorFuzzScheduler
+    return _SCHEDULER
+
+
 def make_scheduler(
     parameters: Sequence[float] | None = None,
     desired_retention: float = 0.9,
     fuzz: bool = True,
 ) -> Scheduler:
-    from fsrs import Scheduler
+    Scheduler = _scheduler_class()
 
     kwargs = {"desired_retention": desired_retention, "enable_fuzzing": fuzz}
     if parameters:
@@ -112,9 +147,7 @@ def preview(memory: Memory, now: datetime, scheduler: Scheduler) -> dict[int, ti
 
 
 def replace_scheduler(scheduler: Scheduler, fuzz: bool) -> Scheduler:
-    from fsrs import Scheduler
-
-    return Scheduler(
+    return _scheduler_class()(
         parameters=scheduler.parameters,
         desired_retention=scheduler.desired_retention,
         learning_steps=scheduler.learning_steps,

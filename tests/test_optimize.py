@@ -13,13 +13,14 @@ from drill import optimize
 from drill.cli import cli
 from drill.home import iso
 from drill.store import Store
-from tests.history import TRUE_PARAMETERS, log_review, simulate
+from tests.history import TRUE_PARAMETERS, log_review, simulate, study_day
 
 TZ = timezone(timedelta(hours=1))
 
 
-def row(card: int, day: str, rating: int, before: str = "review") -> dict:
-    return {"card_id": card, "day": day, "rating": rating, "before_state": before}
+def row(card: int, day: str, rating: int, before: str = "review", hour: int = 9) -> dict:
+    at = datetime.fromisoformat(day).replace(hour=hour, tzinfo=TZ)
+    return {"card_id": card, "at": iso(at), "day": day, "rating": rating, "before_state": before}
 
 
 def test_items_hold_the_history_up_to_each_later_day_review():
@@ -157,3 +158,59 @@ def test_optimize_with_too_little_history_says_so_and_stores_nothing(bank_home):
     out = invoke("optimize")
     assert "too little history" in out and "8 more" in out
     assert Store(bank_home.db_path).parameters() is None
+
+
+# --- one notion of elapsed time -------------------------------------------------------------
+
+
+def test_items_count_whole_24_hour_periods_as_the_scheduler_does():
+    rows = [
+        row(1, "2026-11-01", 4, "new", hour=22),
+        row(1, "2026-11-02", 3, hour=6),  # next study day, but 8 hours later: delta 0
+        row(1, "2026-11-04", 3, hour=7),  # 49 hours after: delta 2
+    ]
+    assert optimize.build_items(rows) == [[(4, 0), (3, 0), (3, 2)]]
+
+
+def test_a_replay_and_the_optimizer_agree_on_the_same_history():
+    """py-fsrs replaying a card's log and fsrs-rs reading the optimizer's item for it give the
+    same memory, on reviews at all hours (evening, next morning, a week later)."""
+    import random
+
+    from fsrs_rs_python import FSRS
+
+    from drill.scheduling import Memory, make_scheduler, review
+
+    rng = random.Random(4)
+    scheduler = make_scheduler(TRUE_PARAMETERS, fuzz=False)
+    rows, replayed = [], {}
+    for card in range(1, 120):
+        at = datetime(2026, 1, 1, 20, tzinfo=TZ) + timedelta(hours=rng.randrange(30))
+        memory, before = Memory(), "new"
+        for _ in range(rng.randrange(2, 9)):
+            rating = rng.choice([1, 2, 3, 3, 3, 4])
+            rows.append(
+                {
+                    "card_id": card,
+                    "at": iso(at),
+                    "day": study_day(at),
+                    "rating": rating,
+                    "before_state": before,
+                }
+            )
+            memory, before = review(memory, rating, at, scheduler), "review"
+            at += timedelta(hours=rng.choice([1, 8, 10, 20, 26, 50, 170]))
+        # a last review days later, so the card's last item holds its whole history
+        at += timedelta(days=3)
+        rows.append(
+            {"card_id": card, "at": iso(at), "day": study_day(at), "rating": 3, "before_state": before}
+        )
+        replayed[card] = review(memory, 3, at, scheduler)
+    fsrs = FSRS(list(TRUE_PARAMETERS))
+    for card, memory in replayed.items():
+        items = optimize.build_items([r for r in rows if r["card_id"] == card])
+        whole = items[-1]  # the last item holds the card's whole history
+        assert len(whole) == sum(1 for r in rows if r["card_id"] == card)
+        state = fsrs.memory_state(optimize._rs_items([whole])[0], None)
+        assert state.stability == pytest.approx(memory.stability, rel=1e-4)
+        assert state.difficulty == pytest.approx(memory.difficulty, rel=1e-4)
