@@ -203,7 +203,13 @@ def test_a_replay_and_the_optimizer_agree_on_the_same_history():
         # a last review days later, so the card's last item holds its whole history
         at += timedelta(days=3)
         rows.append(
-            {"card_id": card, "at": iso(at), "day": study_day(at), "rating": 3, "before_state": before}
+            {
+                "card_id": card,
+                "at": iso(at),
+                "day": study_day(at),
+                "rating": 3,
+                "before_state": before,
+            }
         )
         replayed[card] = review(memory, 3, at, scheduler)
     fsrs = FSRS(list(TRUE_PARAMETERS))
