@@ -117,6 +117,17 @@ def m003_queue_index(db) -> None:
     db["cards"].create_index(["active", "kind", "state", "position"], if_not_exists=True)
 
 
+@migration
+def m004_parameter_snapshots(db) -> None:
+    # `drill optimize --revert`: the card states each adoption replaced, and the last review
+    # it had seen (cards reviewed after it are replayed, not restored)
+    db["params"].add_column("review_id", int)
+    db["param_snapshots"].create(
+        {"params_id": int, "card_id": int, "before": str},  # before: JSON of the card's state
+        pk=("params_id", "card_id"),
+    )
+
+
 LATEST = len(MIGRATIONS)
 
 

@@ -11,7 +11,8 @@ difficulty (tests/test_optimize.py checks it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
@@ -150,3 +151,40 @@ def fit(
     except (ValueError, RuntimeError) as exc:  # fsrs-rs reports bad or scarce data this way
         raise DrillError(f"fsrs-rs could not fit this review log: {exc}") from None
     return Fit(len(rows), len(items), current, source, fitted, before, after)
+
+
+# --- memory states under new parameters ------------------------------------------------------
+
+
+def replay(
+    log: list[dict],
+    parameters: Sequence[float] | None,
+    desired_retention: float = 0.9,
+    reschedule: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> dict[int, dict]:
+    """Each card's memory recomputed from its log (`Store.memory_log`) under `parameters`.
+
+    A card starts from the state its first logged review saw and is reviewed again, in order,
+    by py-fsrs without fuzz: so under the parameters that scheduled them, the result is the
+    stored stability and difficulty exactly. Returns card id -> the fields to store: stability
+    and difficulty, and with `reschedule` the due date those give (else due dates are kept).
+    `progress` is called with the number of cards done after each card.
+    """
+    from drill.scheduling import Memory, make_scheduler, review
+
+    scheduler = make_scheduler(parameters, desired_retention, fuzz=False)
+    out: dict[int, dict] = {}
+    for card_id, group in groupby(log, key=lambda r: r["card_id"]):
+        memory: Memory | None = None
+        for row in group:
+            if memory is None:
+                memory = Memory.from_row(json.loads(row["before"]))
+            memory = review(memory, int(row["rating"]), _moment(row["at"]), scheduler)
+        fields = {"stability": memory.stability, "difficulty": memory.difficulty}
+        if reschedule:
+            fields["due"] = memory.to_row()["due"]
+        out[card_id] = fields
+        if progress is not None:
+            progress(1)
+    return out
