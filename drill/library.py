@@ -21,7 +21,7 @@ from drill.decks import (
     load_taxonomy,
     shipped_decks_dir,
 )
-from drill.errors import Problem
+from drill.errors import DrillError, Problem
 from drill.home import Config, Home
 
 
@@ -111,6 +111,21 @@ class Library:
         names = deck_paths([self.shipped, self.home.decks_dir])
         decks, _ = load_decks([self.shipped, self.home.decks_dir], names, self.taxonomy)
         return {q.id: q for deck in decks.values() for q in deck.questions}
+
+    def find_question(self, qid: str) -> Question:
+        """A question by global id (`core/x`) or by local id when only one deck has it."""
+        questions = self.all_questions()
+        if qid in questions:
+            return questions[qid]
+        matches = [q for q in questions.values() if q.local_id == qid]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise DrillError(f"{qid!r} is in several decks: {', '.join(q.id for q in matches)}")
+        raise DrillError(
+            f"no question {qid!r}; ids look like traps/manager-call-you-opposed "
+            "(`drill mapping show`)"
+        )
 
     def signature(self) -> str:
         """A fingerprint of every file the card set depends on, from stat calls only."""

@@ -153,3 +153,19 @@ class MapSession(Session):
             for category, items in groups.items()
         ]
         return sorted(rows, key=lambda row: (-row[3], row[0]))
+
+
+def weakest_question(session: Session) -> Prompt | None:
+    """The question card with the lowest recall now: what a rehearsal picks when nothing is due."""
+    rows = session.store.cards(["question"])
+    if not rows:
+        return None
+    at = session.clock().utc
+    row = min(
+        rows,
+        key=lambda r: (
+            scheduling.recall_at(scheduling.Memory.from_row(r), at, session.scheduler.parameters),
+            r["id"],
+        ),
+    )
+    return session.prompt_for(row)

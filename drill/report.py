@@ -6,6 +6,7 @@ Strings in, strings out; ANSI colour only when asked for, and every line fits 80
 from __future__ import annotations
 
 import textwrap
+from datetime import date, timedelta
 
 from drill.bank import Story
 from drill.coach import NEGATIVE_SIGNALS, Analysis, Coverage, Finding, LevelEstimate
@@ -230,3 +231,115 @@ def _counted(found: list[str]) -> str:
     for item in found:
         counts[item] = counts.get(item, 0) + 1
     return " (" + ", ".join(f"{k} x{n}" for k, n in counts.items()) + ")"
+
+
+# --- stats -----------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _duration(ms: int) -> str:
+    minutes = round(ms / 60000)
+    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+
+
+HEATMAP_DAYS = 371  # 53 weeks
+
+
+def render_stats(f: dict, color: bool) -> list[str]:
+    """`drill stats` as terminal lines: calendar, retention, forecast, weakest, readiness."""
+    from drill.charts import bar_chart, heatmap
+
+    out: list[str] = []
+
+    def title(text: str) -> None:
+        out.extend(["", _paint(text, "bold", color)])
+
+    per_day = {date.fromisoformat(r["day"]): r["reviews"] for r in f["reviews_per_day"]}
+    studied = sum(1 for n in per_day.values() if n)
+    title(
+        f"Reviews, {f['from']} to {f['to']}: {f['reviews']} on {studied} of {f['days']} days "
+        f"· streak {f['streak_days']}d"
+    )
+    start, end = date.fromisoformat(f["from"]), date.fromisoformat(f["to"])
+    if (end - start).days >= HEATMAP_DAYS:  # a year is as much as 80 columns hold
+        start = end - timedelta(days=HEATMAP_DAYS - 1)
+        out.append(f"(the calendar shows the last {HEATMAP_DAYS} days)")
+    out += heatmap(per_day, start, end, color)
+
+    spent = f["time_spent_ms"]
+    out.append(
+        f"Time spent: {_duration(spent['window'])} in these days, {_duration(spent['total'])} "
+        "in all"
+    )
+
+    title("True retention (reviews of cards in review, not rated Again)")
+    for name, label in (("young", "young (interval < 21d)"), ("mature", "mature (≥ 21d)")):
+        r = f["retention"][name]
+        out.append(f"  {label:24} {_pct(r['retention']):>7}  of {r['reviews']} reviews")
+
+    title("Due in the next 14 days (today includes overdue)")
+    rows = [
+        (date.fromisoformat(d["day"]).strftime("%a %d %b"), d["due"], str(d["due"]))
+        for d in f["forecast"]
+    ]
+    out += bar_chart(rows, color=color)
+
+    weak = f["weakest"]
+    title("Weakest stories and facets (predicted recall now)")
+    if weak["stories"]:
+        for s in weak["stories"]:
+            out.append(
+                f"  {_pct(s['recall']):>6}  {_cut(s['title'], 52)} ({s['story']}, "
+                f"{s['facets']} facet{'s' * (s['facets'] != 1)})"
+            )
+        out.append("")
+        for c in weak["facets"]:
+            out.append(f"  {_pct(c['recall']):>6}  {c['story']} · {c['facet']}")
+    else:
+        out.append("  no story facet reviewed yet")
+    if weak["unstudied_facets"]:
+        out.append(f"  ({weak['unstudied_facets']} facets not studied yet)")
+
+    title("Pick latency by week (drill map): median, share right")
+    if f["pick_latency"]:
+        out += bar_chart(
+            [
+                (
+                    f"wk {w['week'][5:]}",
+                    w["median_ms"],
+                    f"{w['median_ms'] / 1000:.1f}s  {_pct(w['right'])} of {w['picks']}",
+                )
+                for w in f["pick_latency"]
+            ],
+            color=color,
+            code=214,
+        )
+    else:
+        out.append("  no pick sprints in these days (`drill map`)")
+
+    ready = f["readiness"]
+    title("Readiness for the next interview")
+    if ready is None:
+        out.append('  no interview planned (`drill plan add amazon "2026-12-03 10:00"`)')
+    else:
+        scope = (
+            f"the {ready['deck']} deck and its mapped stories"
+            if ready["deck"]
+            else ("all active cards (no deck for this company)")
+        )
+        out.append(
+            f"  {ready['company']} at {ready['at'][:16].replace('T', ' ')}: average predicted "
+            f"recall {_pct(ready['recall'])}"
+        )
+        out.append(f"  over {ready['cards']} cards of {scope}:")
+        out.append(
+            f"  {ready['unseen']} not studied yet, {ready['at_risk']} below your desired retention"
+        )
+    return out
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,21 @@ class StatusCounts:
     next_at: str | None  # UTC ISO
 
 
+def _when_unlocked(action: Callable[[], object], seconds: float = 15.0) -> object:
+    """Retry `action` while another process holds the database lock, up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    delay = 0.005
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+
 class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
@@ -45,11 +61,12 @@ class Store:
             if fresh:
                 self.path.chmod(0o600)
             self.conn.execute("PRAGMA busy_timeout = 15000")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            # switching to WAL takes an exclusive lock that the busy timeout does not cover
+            _when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if schema_version(self.conn) != LATEST:
-                migrate(self.conn, self.path)
+                _when_unlocked(lambda: migrate(self.conn, self.path))
         except sqlite3.DatabaseError as exc:
             raise DrillError(
                 f"{path}: cannot open the database ({exc}); try `drill doctor`"
@@ -595,9 +612,7 @@ class Store:
                     [params_id, card_id],
                 )
             sets = ", ".join(f"{k} = ?" for k in fields)
-            self.conn.execute(
-                f"update cards set {sets} where id = ?", [*fields.values(), card_id]
-            )
+            self.conn.execute(f"update cards set {sets} where id = ?", [*fields.values(), card_id])
 
     def previous_parameters(self) -> tuple[dict, list[float] | None] | None:
         """The latest parameters row and the parameters before it (None: the defaults)."""

@@ -214,8 +214,8 @@ def test_interactive_commands_need_a_terminal(bank_home):
 
 
 def test_story_new_guided_writes_a_private_story(home):
-    from drill.cli import App
-    from drill.cli_story import check_id, slug
+    from drill.cli.common import App
+    from drill.cli.story import check_id, slug
     from drill.ui.story_new import guided_story
     from drill.ui.terminal import Terminal
 
@@ -255,8 +255,8 @@ def test_story_new_guided_writes_a_private_story(home):
 
 
 def test_story_new_quit_midway_keeps_a_draft(home):
-    from drill.cli import App
-    from drill.cli_story import check_id, slug
+    from drill.cli.common import App
+    from drill.cli.story import check_id, slug
     from drill.ui.story_new import guided_story
     from drill.ui.terminal import Terminal
 

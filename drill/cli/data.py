@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
+from drill.cli.common import App, echo_json, json_option
 from drill.errors import DrillError
-
-
-def _app():
-    from drill.cli import App
-
-    return App()
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def _duration(ms: int) -> str:
-    minutes = round(ms / 60000)
-    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
-
 
 # --- stats ------------------------------------------------------------------------------------
 
@@ -38,121 +22,22 @@ def _duration(ms: int) -> str:
     show_default=True,
     help="How many study days back the review figures cover.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def stats(days: int, as_json: bool) -> None:
     """Reviews per day, true retention, due forecast, weakest stories, readiness."""
-    from drill.cli import echo_json
     from drill.stats import progress
 
-    app = _app()
+    app = App()
     library = app.synced()
     figures = progress(app.store, library, app.config, app.clock(), days)
     if as_json:
         echo_json(figures)
         return
     from drill.charts import use_color
+    from drill.report import render_stats
 
     for line in render_stats(figures, use_color(sys.stdout)):
         click.echo(line)
-
-
-HEATMAP_DAYS = 371  # 53 weeks
-
-
-def render_stats(f: dict, color: bool) -> list[str]:
-    from drill.charts import bar_chart, heatmap
-
-    out: list[str] = []
-
-    def title(text: str) -> None:
-        out.extend(["", click.style(text, bold=True) if color else text])
-
-    per_day = {date.fromisoformat(r["day"]): r["reviews"] for r in f["reviews_per_day"]}
-    studied = sum(1 for n in per_day.values() if n)
-    title(
-        f"Reviews, {f['from']} to {f['to']}: {f['reviews']} on {studied} of {f['days']} days "
-        f"· streak {f['streak_days']}d"
-    )
-    start, end = date.fromisoformat(f["from"]), date.fromisoformat(f["to"])
-    if (end - start).days >= HEATMAP_DAYS:  # a year is as much as 80 columns hold
-        start = end - timedelta(days=HEATMAP_DAYS - 1)
-        out.append(f"(the calendar shows the last {HEATMAP_DAYS} days)")
-    out += heatmap(per_day, start, end, color)
-
-    spent = f["time_spent_ms"]
-    out.append(
-        f"Time spent: {_duration(spent['window'])} in these days, {_duration(spent['total'])} "
-        "in all"
-    )
-
-    title("True retention (reviews of cards in review, not rated Again)")
-    for name, label in (("young", "young (interval < 21d)"), ("mature", "mature (≥ 21d)")):
-        r = f["retention"][name]
-        out.append(f"  {label:24} {_pct(r['retention']):>7}  of {r['reviews']} reviews")
-
-    title("Due in the next 14 days (today includes overdue)")
-    rows = [
-        (date.fromisoformat(d["day"]).strftime("%a %d %b"), d["due"], str(d["due"]))
-        for d in f["forecast"]
-    ]
-    out += bar_chart(rows, color=color)
-
-    weak = f["weakest"]
-    title("Weakest stories and facets (predicted recall now)")
-    if weak["stories"]:
-        for s in weak["stories"]:
-            out.append(
-                f"  {_pct(s['recall']):>6}  {_cut(s['title'], 52)} ({s['story']}, "
-                f"{s['facets']} facet{'s' * (s['facets'] != 1)})"
-            )
-        out.append("")
-        for c in weak["facets"]:
-            out.append(f"  {_pct(c['recall']):>6}  {c['story']} · {c['facet']}")
-    else:
-        out.append("  no story facet reviewed yet")
-    if weak["unstudied_facets"]:
-        out.append(f"  ({weak['unstudied_facets']} facets not studied yet)")
-
-    title("Pick latency by week (drill map): median, share right")
-    if f["pick_latency"]:
-        out += bar_chart(
-            [
-                (
-                    f"wk {w['week'][5:]}",
-                    w["median_ms"],
-                    f"{w['median_ms'] / 1000:.1f}s  {_pct(w['right'])} of {w['picks']}",
-                )
-                for w in f["pick_latency"]
-            ],
-            color=color,
-            code=214,
-        )
-    else:
-        out.append("  no pick sprints in these days (`drill map`)")
-
-    ready = f["readiness"]
-    title("Readiness for the next interview")
-    if ready is None:
-        out.append('  no interview planned (`drill plan add amazon "2026-12-03 10:00"`)')
-    else:
-        scope = (
-            f"the {ready['deck']} deck and its mapped stories"
-            if ready["deck"]
-            else ("all active cards (no deck for this company)")
-        )
-        out.append(
-            f"  {ready['company']} at {ready['at'][:16].replace('T', ' ')}: average predicted "
-            f"recall {_pct(ready['recall'])}"
-        )
-        out.append(f"  over {ready['cards']} cards of {scope}:")
-        out.append(
-            f"  {ready['unseen']} not studied yet, {ready['at_risk']} below your desired retention"
-        )
-    return out
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- optimize ---------------------------------------------------------------------------------
@@ -160,14 +45,13 @@ def _cut(text: str, width: int) -> str:
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Fit and compare, but keep the current parameters.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def optimize(dry_run: bool, as_json: bool) -> None:
     """Fit FSRS parameters to your review log; keep them only if they predict it better."""
-    from drill.cli import echo_json
     from drill.home import iso
     from drill.optimize import TooLittleHistory, fit
 
-    app = _app()
+    app = App()
     store = app.store
     rows = store.optimizer_reviews()
     try:
@@ -271,7 +155,7 @@ def export(fmt: str | None, output: Path | None) -> None:
 
     if fmt is None:
         fmt = FORMATS.get(output.suffix.lower(), "json") if output else "json"
-    app = _app()
+    app = App()
     if fmt == "json":
         _emit(ex.dump_backup(ex.build_backup(app.home, app.store)), output)
         return
@@ -327,7 +211,7 @@ def import_backup(file: Path, force: bool) -> None:
         raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     except OSError as exc:
         raise DrillError(f"{file}: cannot read: {exc.strerror}") from None
-    app = _app()
+    app = App()
     store = app.store
     schema = {table: store.table_info(table) for table in ex.TABLE_KEYS}
     data = ex.parse_backup(raw, str(file), schema)
@@ -345,11 +229,10 @@ def import_backup(file: Path, force: bool) -> None:
 
 @click.command()
 @click.option("--fix", "apply", is_flag=True, help="Apply the safe fixes (never deletes history).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def doctor(apply: bool, as_json: bool) -> None:
     """Check the database (integrity, schema, orphans) and the bank; exit 1 on problems."""
     from drill import doctor as dr
-    from drill.cli import echo_json
     from drill.home import iso, open_home
     from drill.library import Library
     from drill.store import Store
@@ -365,7 +248,7 @@ def doctor(apply: bool, as_json: bool) -> None:
     report = dr.examine(store, library)
     done: list[str] = []
     if apply and report.fixable:
-        done = dr.fix(store, library, report, iso(_app().clock().utc))
+        done = dr.fix(store, library, report, iso(App().clock().utc))
         report = dr.examine(store, Library(home, home.config()))
     if as_json:
         echo_json({"findings": [f.to_dict() for f in report.findings], "fixed": done})
@@ -399,3 +282,6 @@ def _wrap(text: str, first: str, rest: str) -> str:
         break_long_words=False,
         break_on_hyphens=False,
     )
+
+
+COMMANDS = (stats, optimize, export, import_backup, doctor)

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from drill.cli.common import App, echo_json, json_option
 from drill.errors import DrillError
 
 LEVEL_CHOICE = click.Choice(["junior", "mid", "senior", "staff"])
@@ -23,7 +24,6 @@ def use_color() -> bool:
 @click.option("--strict", is_flag=True, help="Exit 1 on any finding, not only on errors.")
 def lint(stories: tuple[str, ...], level: str | None, as_json: bool, strict: bool) -> None:
     """Check stories against the evidence standard; each finding quotes your text."""
-    from drill.cli import App, echo_json
     from drill.coach import estimate_level
     from drill.coach import lint as lint_story
     from drill.report import render_lint
@@ -69,10 +69,9 @@ def lint(stories: tuple[str, ...], level: str | None, as_json: bool, strict: boo
 
 @click.command()
 @click.option("--company", metavar="X", help="Framework to check principles against (e.g. amazon).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def coverage(company: str | None, as_json: bool) -> None:
     """What your bank can answer: categories, principles, unmapped questions, gaps."""
-    from drill.cli import App, echo_json
     from drill.coach import coverage as compute
     from drill.report import render_coverage
 
@@ -98,10 +97,9 @@ def coverage(company: str | None, as_json: bool) -> None:
 @click.command()
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-", metavar="[FILE|-]")
 @click.option("--story", "story_id", metavar="ID", help="Compare the numbers with this story.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def analyze(source, story_id: str | None, as_json: bool) -> None:
     """Analyse an answer (a transcript): length, I vs we, numbers, decisions, fillers."""
-    from drill.cli import App, echo_json
     from drill.coach import analyze as run
     from drill.report import render_analysis
 
@@ -124,3 +122,6 @@ def analyze(source, story_id: str | None, as_json: bool) -> None:
         echo_json(analysis.to_dict())
         return
     click.echo(render_analysis(analysis, use_color()))
+
+
+COMMANDS = (lint, coverage, analyze)

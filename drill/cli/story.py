@@ -6,13 +6,8 @@ import re
 
 import click
 
+from drill.cli.common import App, echo_json, json_option, need_terminal
 from drill.errors import DrillError
-
-
-def _app():
-    from drill.cli import App
-
-    return App()
 
 
 def own_story(app, story_id: str):
@@ -55,7 +50,7 @@ def story_new(story_id: str | None, use_editor: bool) -> None:
     """Write a new story: one guided prompt per section, with a hint for each."""
     from drill.home import write_private
 
-    app = _app()
+    app = App()
     if story_id:
         check_id(story_id)
         if (app.home.stories_dir / f"{story_id}.md").exists():
@@ -72,7 +67,6 @@ def story_new(story_id: str | None, use_editor: bool) -> None:
         open_in_editor(path)
         report_story(app, path)
         return
-    from drill.cli import need_terminal
 
     need_terminal("story new")
     from drill.ui.story_new import guided_story
@@ -95,10 +89,10 @@ def report_story(app, path) -> None:
 
 
 @story.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def story_list(as_json: bool) -> None:
     """List the stories, with their level, categories and any file problems."""
-    app = _app()
+    app = App()
     bank = app.library.bank
     active = {s.id for s in bank.active()}
     rows = [
@@ -116,8 +110,6 @@ def story_list(as_json: bool) -> None:
         for s in sorted(bank.stories.values(), key=lambda s: (s.example, s.id))
     ]
     if as_json:
-        from drill.cli import echo_json
-
         echo_json({"stories": rows, "problems": [str(p) for p in bank.problems]})
         return
     for row in rows:
@@ -136,7 +128,7 @@ def story_list(as_json: bool) -> None:
 @click.argument("story_id", metavar="ID")
 def story_show(story_id: str) -> None:
     """Print a story with its level estimate."""
-    app = _app()
+    app = App()
     story_value = app.library.bank.stories.get(story_id)
     if story_value is None:
         own_story(app, story_id)  # raises with the right message
@@ -159,7 +151,7 @@ def story_edit(story_id: str) -> None:
     """Open a story in $EDITOR; its history stays with it."""
     from drill.editor import open_in_editor
 
-    app = _app()
+    app = App()
     path = own_story(app, story_id)
     open_in_editor(path)
     report_story(app, path)
@@ -170,7 +162,7 @@ def story_edit(story_id: str) -> None:
 @click.argument("new", metavar="NEW")
 def story_rename(old: str, new: str) -> None:
     """Rename a story; its cards, reviews and mappings follow it."""
-    app = _app()
+    app = App()
     check_id(new)
     path = own_story(app, old)
     target = path.with_name(f"{new}.md")
@@ -187,7 +179,7 @@ def story_rename(old: str, new: str) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask.")
 def story_rm(story_id: str, purge: bool, yes: bool) -> None:
     """Delete a story file; its history is kept (inactive) unless --purge."""
-    app = _app()
+    app = App()
     path = own_story(app, story_id)
     what = "and its history " if purge else ""
     if not yes and not click.confirm(f"Delete {path} {what}?", default=False):
@@ -203,20 +195,6 @@ def story_rm(story_id: str, purge: bool, yes: bool) -> None:
 # --- mapping --------------------------------------------------------------------------------
 
 
-def find_question(app, qid: str):
-    questions = app.library.all_questions()
-    if qid in questions:
-        return questions[qid]
-    matches = [q for q in questions.values() if q.local_id == qid]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise DrillError(f"{qid!r} is in several decks: {', '.join(q.id for q in matches)}")
-    raise DrillError(
-        f"no question {qid!r}; ids look like traps/manager-call-you-opposed (`drill mapping show`)"
-    )
-
-
 @click.group()
 def mapping() -> None:
     """Which story answers which question."""
@@ -224,18 +202,18 @@ def mapping() -> None:
 
 @mapping.command("show")
 @click.argument("question", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def mapping_show(question: str | None, as_json: bool) -> None:
     """List questions of the active decks with their mapped stories."""
-    app = _app()
+    app = App()
     maps = app.store.mappings()
-    questions = [find_question(app, question)] if question else list(app.library.questions.values())
+    questions = (
+        [app.library.find_question(question)] if question else list(app.library.questions.values())
+    )
     rows = [
         {"question": q.id, "text": q.text, "stories": sorted(maps.get(q.id, ()))} for q in questions
     ]
     if as_json:
-        from drill.cli import echo_json
-
         echo_json(rows)
         return
     for row in rows:
@@ -252,8 +230,8 @@ def mapping_set(question: str, story_id: str) -> None:
     """Map a question to a story (a question may have several)."""
     from drill.home import iso
 
-    app = _app()
-    q = find_question(app, question)
+    app = App()
+    q = app.library.find_question(question)
     if story_id not in app.library.bank.stories:
         raise DrillError(f"no story {story_id!r} (`drill story list`)")
     app.store.map_story(q.id, story_id, iso(app.clock().utc))
@@ -265,7 +243,10 @@ def mapping_set(question: str, story_id: str) -> None:
 @click.argument("story_id", metavar="[STORY]", required=False)
 def mapping_unset(question: str, story_id: str | None) -> None:
     """Remove a mapping (all of a question's, without STORY)."""
-    app = _app()
-    q = find_question(app, question)
+    app = App()
+    q = app.library.find_question(question)
     removed = app.store.unmap_story(q.id, story_id)
     click.echo(f"Removed {removed} mapping{'s' if removed != 1 else ''} of {q.id}.")
+
+
+COMMANDS = (story, mapping)

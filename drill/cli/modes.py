@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import click
 
+from drill.cli.common import App, company_option, echo_json, json_option, need_terminal
 from drill.errors import DrillError
 
 
@@ -39,7 +40,6 @@ def plan() -> None:
 @click.argument("when", metavar="DATETIME")
 def plan_add(company: str, when: str) -> None:
     """Add an interview, e.g. drill plan add amazon "2026-12-03 10:00"."""
-    from drill.cli import App
     from drill.home import iso
 
     app = App()
@@ -53,10 +53,9 @@ def plan_add(company: str, when: str) -> None:
 
 
 @plan.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def plan_list(as_json: bool) -> None:
     """List interviews, soonest first."""
-    from drill.cli import App, echo_json
     from drill.home import parse_iso
 
     app = App()
@@ -84,7 +83,6 @@ def plan_list(as_json: bool) -> None:
 @click.argument("plan_id", type=int, metavar="ID")
 def plan_rm(plan_id: int) -> None:
     """Remove an interview by its id (see `drill plan list`)."""
-    from drill.cli import App
 
     if not App().store.remove_plan(plan_id):
         raise DrillError(f"no plan with id {plan_id} (`drill plan list`)")
@@ -106,10 +104,9 @@ def plan_rm(plan_id: int) -> None:
     show_default=True,
     help="Stop after this many picks.",
 )
-@click.option("--company", metavar="X", help="Add that company's framework deck.")
+@company_option
 def map_command(seconds: float, cards: int, company: str | None) -> None:
     """Pick sprint: name the story for each question before the countdown ends."""
-    from drill.cli import App, need_terminal
 
     need_terminal("map")
     app = App(company)
@@ -137,7 +134,6 @@ def map_command(seconds: float, cards: int, company: str | None) -> None:
 @click.option("--no-reschedule", is_flag=True, help="Log reviews as cram; leave schedules alone.")
 def cram(company, at, in_, minutes, no_reschedule) -> None:
     """Before an interview: every relevant card, weakest at interview time first."""
-    from drill.cli import App, need_terminal
     from drill.decks import company_deck, deck_paths
     from drill.home import parse_iso
 
@@ -195,17 +191,16 @@ def cram(company, at, in_, minutes, no_reschedule) -> None:
 )
 def rehearse(question: str | None, seconds: int) -> None:
     """Answer a question aloud or typed against the clock, then face one follow-up."""
-    from drill.cli import App, need_terminal
-    from drill.cli_story import find_question
     from drill.home import iso
     from drill.library import Library, sync
+    from drill.modes import weakest_question
     from drill.session import Session
 
     need_terminal("rehearse")
     app = App()
     library = app.library
     if question:
-        chosen = find_question(app, question)
+        chosen = library.find_question(question)
         if chosen.deck not in library.deck_names:
             library = Library(app.home, app.config, (chosen.deck,))
     session = Session(app.store, library, app.clock, "rehearse", kinds=("question",))
@@ -214,7 +209,7 @@ def rehearse(question: str | None, seconds: int) -> None:
         card = app.store.card_for("question", chosen.id)
         prompt = session.prompt_for(card)
     else:
-        prompt = session.next_card() or _weakest_question(session)
+        prompt = session.next_card() or weakest_question(session)
     if prompt is None:
         raise DrillError("no question to rehearse: check `decks` in config.toml")
     from drill.ui.modes import run_rehearse
@@ -222,31 +217,12 @@ def rehearse(question: str | None, seconds: int) -> None:
     run_rehearse(session, prompt, seconds)
 
 
-def _weakest_question(session):
-    from drill import scheduling
-
-    rows = session.store.cards(["question"])
-    if not rows:
-        return None
-    at = session.clock().utc
-    row = min(
-        rows,
-        key=lambda r: (
-            scheduling.recall_at(scheduling.Memory.from_row(r), at, session.scheduler.parameters),
-            r["id"],
-        ),
-    )
-    return session.prompt_for(row)
-
-
 @click.command()
 @click.argument("rehearsal_id", type=int, required=False, metavar="[ID]")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 def history(rehearsal_id: int | None, as_json: bool) -> None:
     """List your rehearsals, or show one in full."""
     import json
-
-    from drill.cli import App, echo_json
 
     store = App().store
     if rehearsal_id is not None:
@@ -280,3 +256,6 @@ def history(rehearsal_id: int | None, as_json: bool) -> None:
             f"{r['id']:>4}  {r['at'][:16].replace('T', ' ')}  {r['seconds']:>5.0f}s "
             f"{words:>4}w  grade {r['rating']}  {r['question']}  ({r['story'] or '-'})"
         )
+
+
+COMMANDS = (plan, map_command, cram, rehearse, history)

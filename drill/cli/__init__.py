@@ -1,0 +1,57 @@
+"""The command line: parse options, call the library, print. No SQL, no scheduling math.
+
+This module holds the group, the error boundary and `main`; each sibling module adds commands
+and imports only `drill.cli.common`, so no module here imports the package back.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from drill.cli import coach, core, data, modes, story
+from drill.errors import DrillError
+
+
+class DrillGroup(click.Group):
+    """Turns DrillError into a one-line message and exit 1, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DrillError as exc:
+            click.echo(f"drill: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=DrillGroup, invoke_without_command=True)
+@click.version_option(package_name="drill")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Drill behavioral interview stories and questions with spaced repetition.
+
+    Run with no command for today's drill.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(core.daily)
+
+
+for module in (core, story, modes, coach, data):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="drill")
+    except DrillError as exc:  # raised while building contexts
+        click.echo(f"drill: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

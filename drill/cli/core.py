@@ -1,0 +1,112 @@
+"""The everyday commands: the daily drill, where files live, status, cards, undo."""
+
+from __future__ import annotations
+
+import click
+
+from drill.cli.common import (
+    App,
+    echo_json,
+    json_option,
+    need_terminal,
+    session_options,
+    with_options,
+)
+from drill.home import open_home
+
+
+@click.command()
+@with_options(session_options)
+def daily(cards: int, minutes: float, company: str | None) -> None:
+    """Today's drill: due cards first, then new ones, within the budget."""
+    need_terminal("daily")
+    app = App(company)
+    from drill.session import Session
+    from drill.ui.daily import run_daily
+
+    session = Session(
+        app.store, app.library, app.clock, "daily", max_cards=cards, max_minutes=minutes
+    )
+    run_daily(session)
+
+
+@click.command()
+def where() -> None:
+    """Print where drill keeps its files."""
+    home = open_home()
+    from drill.decks import shipped_decks_dir
+
+    for label, path in (
+        ("home", home.root),
+        ("config", home.config_path),
+        ("stories", home.stories_dir),
+        ("decks", home.decks_dir),
+        ("database", home.db_path),
+        ("shipped decks", shipped_decks_dir()),
+    ):
+        click.echo(f"{label:14} {path}")
+
+
+@click.command()
+@json_option
+def status(as_json: bool) -> None:
+    """Counts for a shell prompt: due, new, reviews today, streak, next interview."""
+    from drill.stats import status_counts
+
+    app = App()
+    app.synced()
+    counts = status_counts(app.store, app.config, app.clock())
+    if as_json:
+        echo_json(counts)
+        return
+    click.echo(
+        f"due {counts['due']} · new {counts['new']} · reviewed today {counts['reviews_today']} · "
+        f"streak {counts['streak_days']}d"
+    )
+    click.echo(
+        f"stories {counts['stories']} · questions {counts['questions']} · "
+        f"mapped {counts['mapped_questions']}"
+    )
+    if counts["next_interview"]:
+        click.echo(f"next interview {counts['next_interview']}")
+
+
+@click.command()
+@click.option("--kind", type=click.Choice(["question", "pick", "story"]), help="Only this kind.")
+@json_option
+@click.option("--all", "include_inactive", is_flag=True, help="Include inactive cards.")
+def cards(kind: str | None, as_json: bool, include_inactive: bool) -> None:
+    """One row per card with its FSRS state."""
+    from drill.stats import card_rows
+
+    app = App()
+    app.synced()
+    rows = card_rows(app.store, app.clock(), kind, include_inactive)
+    if as_json:
+        echo_json(rows)
+        return
+    click.echo(f"{'id':>5} {'kind':8} {'state':10} {'due':16} {'S':>7} {'D':>5} {'R':>5}  ref")
+    for r in rows:
+        due = (r["due"] or "")[:16].replace("T", " ")
+        s = f"{r['stability']:.2f}" if r["stability"] is not None else "-"
+        d = f"{r['difficulty']:.2f}" if r["difficulty"] is not None else "-"
+        rr = f"{r['retrievability']:.2f}" if r["retrievability"] is not None else "-"
+        click.echo(
+            f"{r['id']:>5} {r['kind']:8} {r['state']:10} {due:16} {s:>7} {d:>5} {rr:>5}  {r['ref']}"
+        )
+
+
+@click.command()
+def undo() -> None:
+    """Undo the last grade: the card returns exactly as it was."""
+    app = App()
+    row = app.store.undo_last()
+    if row is None:
+        click.echo("Nothing to undo.")
+        return
+    card = app.store.card(row["card_id"])
+    ref = card["ref"] + (f" ({card['facet']})" if card["facet"] else "")
+    click.echo(f"Undid grade {row['rating']} on {card['kind']} card {ref} from {row['at'][:16]}.")
+
+
+COMMANDS = (daily, where, status, cards, undo)

@@ -1,0 +1,58 @@
+"""The package's shape: every module imports on its own, in any order, with no import circle."""
+
+import pkgutil
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import drill
+
+DRILL = Path(drill.__file__).parent
+
+
+def modules() -> list[str]:
+    """Every importable module; `drill.__main__` is the `python -m drill` script, so it runs."""
+    found = pkgutil.walk_packages([str(DRILL)], prefix="drill.")
+    return sorted(m.name for m in found if m.name != "drill.__main__")
+
+
+def test_cli_is_a_package_of_command_modules():
+    names = modules()
+    assert {"drill.cli.common", "drill.cli.core", "drill.cli.story"} <= set(names)
+    assert not any(name.startswith("drill.cli_") for name in names)
+
+
+def test_every_module_imports_first_in_a_fresh_interpreter():
+    for name in modules():
+        proc = subprocess.run(
+            [sys.executable, "-c", f"import {name}"], capture_output=True, text=True
+        )
+        assert proc.returncode == 0, f"import {name} alone failed:\n{proc.stderr}"
+
+
+def test_every_module_imports_in_shuffled_orders():
+    names = modules()
+    for seed in range(3):
+        order = names[:]
+        random.Random(seed).shuffle(order)
+        code = "\n".join(f"import {name}" for name in order)
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert proc.returncode == 0, f"order {order} failed:\n{proc.stderr}"
+
+
+def test_no_cli_module_imports_the_package_back():
+    for path in (DRILL / "cli").glob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "from drill.cli import" not in text, path.name
+        assert "import drill.cli\n" not in text, path.name
+
+
+def test_no_module_is_over_600_lines():
+    for path in DRILL.rglob("*.py"):
+        lines = path.read_text(encoding="utf-8").count("\n")
+        if path.name == "coach.py":  # split by idea in the coaching issue
+            continue
+        assert lines <= 600, f"{path.relative_to(DRILL)} has {lines} lines"
