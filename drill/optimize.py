@@ -58,9 +58,9 @@ class TooLittleHistory(DrillError):
         super().__init__(
             f"too little history to optimize: {items} usable review{'s' * (items != 1)} "
             f"(of {reviews} logged); fsrs-rs needs at least {MIN_ITEMS}, so {MIN_ITEMS - items} "
-            f"more, and {FULL_FIT_ITEMS} for a full fit. A review is usable when it comes on a "
-            "later day than the card's previous one, outside cram and the 48 hours before an "
-            "interview."
+            f"more, and {FULL_FIT_ITEMS} for a full fit. A review is usable when it comes a day "
+            "(24 hours) or more after the card's previous one, outside cram and the 48 hours "
+            "before an interview."
         )
 
 

@@ -220,3 +220,112 @@ def test_a_replay_and_the_optimizer_agree_on_the_same_history():
         state = fsrs.memory_state(optimize._rs_items([whole])[0], None)
         assert state.stability == pytest.approx(memory.stability, rel=1e-4)
         assert state.difficulty == pytest.approx(memory.difficulty, rel=1e-4)
+
+
+# --- memory states follow the parameters ------------------------------------------------------
+
+
+def test_a_replay_rebuilds_every_card_from_its_log_exactly(bank_home, monkeypatch):
+    """Days of drilling with fuzz, undos and a rescheduling cram: replaying each card's log
+    through py-fsrs gives its stored stability and difficulty exactly, and without fuzz its
+    state, step and (for cards still learning) due as well."""
+    import random
+
+    from drill.home import clock_from_env
+    from drill.library import Library
+    from drill.modes import CramSession
+    from drill.session import Answer, Session
+
+    rng = random.Random(8)
+    store = Store(bank_home.db_path)
+    moment = datetime(2026, 12, 1, 9, tzinfo=TZ)
+    for day in range(12):
+        monkeypatch.setenv("DRILL_NOW", (moment + timedelta(days=day, hours=day % 5)).isoformat())
+        session = Session(store, Library(bank_home, bank_home.config()), clock_from_env)
+        for _ in range(8):
+            prompt = session.next_card()
+            if prompt is None:
+                break
+            session.grade(prompt, Answer(), rng.choice([1, 2, 3, 3, 4]))
+            if rng.random() < 0.15:
+                session.undo()
+    cram = CramSession(
+        store,
+        Library(bank_home, bank_home.config()),
+        clock_from_env,
+        max_cards=5,
+        interview=clock_from_env().utc + timedelta(days=1),
+    )
+    for _ in range(5):
+        cram.grade(cram.next_card(), Answer(), 3)
+    replayed = optimize.replay(store.memory_log(), None)
+    studied = [c for c in store.cards(active=None) if c["reps"]]
+    assert len(studied) > 20 and {c["id"] for c in studied} == set(replayed)
+    for card in studied:
+        assert replayed[card["id"]] == {
+            "stability": card["stability"],
+            "difficulty": card["difficulty"],
+        }
+
+
+def card_states(store) -> list[dict]:
+    return store.all("select * from cards order by id")
+
+
+def test_adopting_recomputes_memory_from_the_log_and_revert_puts_it_back(logged_home):
+    home, _ = logged_home
+    store = Store(home.db_path)
+    before = card_states(store)
+    out = json.loads(invoke("optimize", "--json"))
+    assert out["adopted"] and out["recomputed_cards"] == 120
+    fitted = store.parameters()
+    replayed = optimize.replay(store.memory_log(), fitted)
+    after = {c["id"]: c for c in card_states(store)}
+    old = {c["id"]: c for c in before}
+    changed = 0
+    for card_id, fields in replayed.items():
+        assert after[card_id]["stability"] == fields["stability"]
+        assert after[card_id]["difficulty"] == fields["difficulty"]
+        assert after[card_id]["due"] == old[card_id]["due"]  # kept without --reschedule
+        changed += fields["stability"] != old[card_id]["stability"]
+    assert changed > 100
+
+    text = invoke("optimize", "--revert")
+    assert "Back to the default parameters" in text and "120 cards" in text
+    assert store.parameters() is None
+    assert card_states(store) == before
+
+
+def test_adopting_with_reschedule_moves_due_dates(logged_home):
+    home, _ = logged_home
+    store = Store(home.db_path)
+    before = {c["id"]: c["due"] for c in card_states(store)}
+    out = json.loads(invoke("optimize", "--reschedule", "--json"))
+    assert out["adopted"] and out["rescheduled"]
+    replayed = optimize.replay(store.memory_log(), store.parameters(), reschedule=True)
+    after = {c["id"]: c["due"] for c in card_states(store)}
+    assert all(after[i] == fields["due"] for i, fields in replayed.items())
+    assert sum(after[i] != before[i] for i in replayed) > 100
+    invoke("optimize", "--revert")
+    assert {c["id"]: c["due"] for c in card_states(store)} == before
+
+
+def test_revert_replays_cards_reviewed_since_the_adoption(logged_home):
+    home, _ = logged_home
+    invoke("optimize")
+    store = Store(home.db_path)
+    card = store.cards()[0]
+    log_review(store, card["id"], datetime(2026, 12, 1, 8, tzinfo=TZ), 3, interval_days=9)
+    invoke("optimize", "--revert")
+    replayed = optimize.replay(store.memory_log([card["id"]]), None)[card["id"]]
+    now = store.card(card["id"])
+    assert (now["stability"], now["difficulty"]) == (
+        replayed["stability"],
+        replayed["difficulty"],
+    )
+
+
+def test_revert_with_nothing_adopted_says_so(bank_home):
+    result = CliRunner().invoke(cli, ["optimize", "--revert"])
+    assert result.exit_code == 1 and result.exception is not None
+    assert "no optimized parameters to revert" in result.output
