@@ -121,10 +121,12 @@ def m003_queue_index(db) -> None:
 def m004_parameter_snapshots(db) -> None:
     # `drill optimize --revert`: the card states each adoption replaced, and the last review
     # it had seen (cards reviewed after it are replayed, not restored)
-    db["params"].add_column("review_id", int)
+    if "review_id" not in db["params"].columns_dict:  # re-run on a re-numbered schema
+        db["params"].add_column("review_id", int)
     db["param_snapshots"].create(
         {"params_id": int, "card_id": int, "before": str},  # before: JSON of the card's state
         pk=("params_id", "card_id"),
+        if_not_exists=True,
     )
 
 
