@@ -169,3 +169,19 @@ def test_status_due_skips_a_card_whose_sibling_was_reviewed_today(bank_home):
     )
     config = bank_home.config()
     assert status_counts(store, config, clock_from_env())["due"] == 0
+
+
+def test_a_naive_plan_time_is_read_in_the_system_zone_for_that_date(home, monkeypatch):
+    """DRILL_NOW in winter at -05:00; the interview is after the spring change (-04:00)."""
+    import time
+
+    monkeypatch.setenv("TZ", "EST5EDT,M3.2.0,M11.1.0")
+    monkeypatch.setenv("DRILL_NOW", "2026-03-01T09:00:00-05:00")
+    time.tzset()
+    try:
+        run("plan", "add", "acme", "2026-03-20 10:00")
+        plans = Store(home.db_path).plans()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert plans[0]["at"].startswith("2026-03-20T14:00:00")

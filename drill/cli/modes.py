@@ -22,10 +22,12 @@ def parse_in(value: str) -> timedelta:
 
 
 def parse_when(value: str, clock, what: str):
+    """A time the user typed; without an offset it is read in the system's zone for that
+    date (DST included), with DRILL_NOW set or not."""
     from drill.home import parse_moment
 
     try:
-        return parse_moment(value, what, clock.now.tzinfo if clock.tz else None)
+        return parse_moment(value, what)
     except DrillError as exc:
         raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint=what) from None
 
