@@ -6,7 +6,6 @@ database is recognised without importing sqlite-utils.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -151,6 +150,8 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
         )
     if version == LATEST:
         return 0
+    import shutil
+
     from sqlite_utils import Database
 
     if path is not None and version > 0 and path.exists():

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from drill.home import iso, parse_iso
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a prompt's status
 if TYPE_CHECKING:  # py-fsrs is imported when first needed: a card can be drawn before that
     from fsrs import Card, Scheduler
 

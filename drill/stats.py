@@ -26,12 +26,13 @@ def status_counts(store, config: Config, clock: Clock, company: bool = False) ->
     company is added (the prompt segment names it).
     """
     today = clock.study_day(config.day_starts_at)
-    counts = store.status_counts(iso(clock.utc), today.isoformat())
+    yesterday = (today - timedelta(days=1)).isoformat()
+    counts = store.status_counts(iso(clock.utc), today.isoformat(), yesterday)
     out = {
         "due": counts.due,
         "new": max(0, min(counts.new, config.new_per_day - counts.introduced)),
         "reviews_today": counts.reviews_today,
-        "streak_days": streak_days(counts.study_days, today),
+        "streak_days": counts.streak_days,
         "stories": counts.stories,
         "questions": counts.questions,
         "mapped_questions": counts.mapped_questions,

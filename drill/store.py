@@ -12,7 +12,6 @@ from pathlib import Path
 
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
-from drill.scheduling import sibling_group
 
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
@@ -32,7 +31,7 @@ class StatusCounts:
     stories: int
     questions: int
     mapped_questions: int
-    study_days: list[str]
+    streak_days: int  # consecutive study days with reviews up to today (or yesterday)
     next_company: str | None
     next_at: str | None  # UTC ISO
 
@@ -191,6 +190,8 @@ class Store:
 
     def reviewed_today(self, day: str) -> dict[tuple[str, str], set[int]]:
         """Sibling group -> ids of its cards reviewed on that study day, outside cram."""
+        from drill.scheduling import sibling_group  # here: a prompt's status never needs it
+
         rows = self._all(
             "select c.id, c.kind, c.ref from reviews r join cards c on c.id = r.card_id "
             "where r.day = ? and r.mode != 'cram'",
@@ -416,7 +417,21 @@ class Store:
             )
         return rows
 
-    def status_counts(self, now_iso: str, day: str) -> StatusCounts:
+    def streak(self, today: str, yesterday: str) -> int:
+        """Consecutive study days with reviews, ending today (or yesterday, if none yet
+        today): one index seek per day of the streak, from its end back to its first gap."""
+        reviewed_today = self._scalar(
+            "select exists (select 1 from reviews where day = ?)", [today]
+        )
+        return self._scalar(
+            "with recursive d(day) as (select ?1 where exists "
+            "(select 1 from reviews where day = ?1) union all select date(day, '-1 day') "
+            "from d where exists (select 1 from reviews where day = date(d.day, '-1 day'))) "
+            "select count(*) from d",
+            [today if reviewed_today else yesterday],
+        )
+
+    def status_counts(self, now_iso: str, day: str, yesterday: str) -> StatusCounts:
         """Counts for `drill status` in a few index searches: a shell prompt runs this.
 
         Due and new count sibling groups as the daily queue does: a group whose other card
@@ -455,7 +470,7 @@ class Store:
                 "select count(distinct m.question) from mappings m join cards c "
                 "on c.kind = 'question' and c.ref = m.question and c.active = 1"
             ),
-            study_days=self.study_days(),
+            streak_days=self.streak(day, yesterday),
             next_company=plan["company"] if plan else None,
             next_at=plan["at"] if plan else None,
         )

@@ -1,0 +1,186 @@
+"""`drill status` for a shell prompt: the figures rendered, and a fast path that skips click.
+
+A prompt runs `drill status` before every command the user types, so the console script
+enters here: when the arguments are exactly a status call and the bank and decks are unchanged
+since the last sync (the same stat fingerprint `library.sync` stores), the counts come straight
+from the database, without importing click or reading the bank. Anything else, or any doubt
+(no home yet, a schema to migrate, a file changed, an error), goes to the full command line,
+which syncs first; so the fast answer is never stale, only sometimes not fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+
+FORMATS = ("text", "json", "prompt")
+NEAR_DAYS = 7  # the prompt segment names an interview this close
+COLORS = {"due": "33", "new": "36", "interview": "35"}  # yellow, cyan, magenta
+
+
+def render(counts: dict, fmt: str = "text", color: bool = False) -> str:
+    """What `drill status` prints for `counts` (stats.status_counts with the company)."""
+    if fmt == "json":
+        import json
+
+        public = {k: v for k, v in counts.items() if k != "next_company"}
+        return json.dumps(public, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "prompt":
+        segment = prompt_segment(counts, color)
+        return segment + "\n" if segment else ""
+    lines = [
+        f"due {counts['due']} · new {counts['new']} · reviewed today {counts['reviews_today']} · "
+        f"streak {counts['streak_days']}d",
+        f"stories {counts['stories']} · questions {counts['questions']} · "
+        f"mapped {counts['mapped_questions']}",
+    ]
+    if counts["next_interview"]:
+        lines.append(f"next interview {counts['next_interview']}")
+    return "\n".join(lines) + "\n"
+
+
+def prompt_segment(counts: dict, color: bool = False, now: datetime | None = None) -> str:
+    """`drill 12 due · 3 new · amazon in 3d`; empty when there is nothing to do today and no
+    interview within a week. ANSI colours only with `color`."""
+
+    def paint(kind: str, text: str) -> str:
+        return f"\x1b[{COLORS[kind]}m{text}\x1b[0m" if color else text
+
+    parts = []
+    if counts["due"]:
+        parts.append(paint("due", f"{counts['due']} due"))
+    if counts["new"]:
+        parts.append(paint("new", f"{counts['new']} new"))
+    if counts["next_interview"]:
+        at = datetime.fromisoformat(counts["next_interview"])
+        left = at - (now or _now(at))
+        if left.days < NEAR_DAYS:
+            hours = left.total_seconds() / 3600
+            when = f"{left.days}d" if left.days >= 1 else f"{max(1, int(hours))}h"
+            company = counts.get("next_company") or "interview"
+            parts.append(paint("interview", f"{company} in {when}"))
+    return "drill " + " · ".join(parts) if parts else ""
+
+
+def _now(like: datetime) -> datetime:
+    from drill.home import clock_from_env
+
+    return clock_from_env().now.astimezone(like.tzinfo)
+
+
+# --- the fast path ---------------------------------------------------------------------------
+
+
+def parse_args(args: list[str]) -> tuple[str, bool] | None:
+    """(format, color) when `args` (after `status`) are options the fast path knows."""
+    fmt, color, as_json = None, False, False
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--json":
+            as_json = True
+        elif arg == "--color":
+            color = True
+        elif arg == "--format" and rest and rest[0] in FORMATS:
+            fmt = rest.pop(0)
+        elif arg.startswith("--format=") and arg.split("=", 1)[1] in FORMATS:
+            fmt = arg.split("=", 1)[1]
+        else:
+            return None
+    if as_json and fmt not in (None, "json"):
+        return None  # the full command line says what is wrong
+    return ("json" if as_json else fmt or "text"), color
+
+
+def _home_root():
+    from pathlib import Path
+
+    env = os.environ.get("DRILL_HOME")
+    if env:
+        return Path(env).expanduser()
+    if not sys.platform.startswith("linux"):
+        return None  # click knows where the app directory is elsewhere
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    return Path(base) / "drill"  # click.get_app_dir("drill") on Linux
+
+
+def signature(home, config) -> str:
+    """`Library(home, config).signature()` without importing the library (tested equal)."""
+    import hashlib
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent  # decks.shipped_decks_dir, without its import
+    taxonomy = "taxonomy.toml"
+    shipped = next(
+        (d for d in (package / "_decks", package.parent / "decks") if (d / taxonomy).is_file()),
+        package.parent / "decks",
+    )
+    available = {}  # decks.deck_paths
+    for directory in (shipped, home.decks_dir):
+        if directory.is_dir():
+            for path in sorted(directory.glob("*.toml")):
+                if path.name != taxonomy and not path.name.startswith("."):
+                    available[path.stem] = path
+
+    def story_files(directory: Path) -> list[Path]:  # bank.story_files
+        if not directory.is_dir():
+            return []
+        return sorted(p for p in directory.glob("*.md") if not p.name.startswith("."))
+
+    names = tuple(dict.fromkeys(config.decks))
+    files = [shipped / taxonomy, home.decks_dir / taxonomy]
+    files += [available[name] for name in names if name in available]
+    files += story_files(home.stories_dir) + story_files(shipped / "examples")
+    parts = [",".join(names)]
+    for path in files:
+        try:
+            st = path.stat()
+            parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_mode}")
+        except OSError:
+            parts.append(f"{path}:-")
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
+def fast_counts() -> dict | None:
+    """The status counts straight from the database, or None when only a sync can tell."""
+    root = _home_root()
+    if root is None:
+        return None
+    from drill.home import Home, clock_from_env
+
+    home = Home(root)
+    if not (home.db_path.is_file() and home.config_path.is_file() and home.stories_dir.is_dir()):
+        return None  # a first run: the full path creates the home
+    if not home.decks_dir.is_dir():
+        return None
+    config = home.config()
+    from drill.migrations import LATEST
+    from drill.stats import status_counts
+    from drill.store import Store
+
+    store = Store.open_unmigrated(home.db_path)
+    try:
+        if store.schema_version() != LATEST:
+            return None
+        if store.get_meta("sync_signature") != signature(home, config):
+            return None
+        return status_counts(store, config, clock_from_env(), company=True)
+    finally:
+        store.close()
+
+
+def main() -> None:
+    """The `drill` console script: a status call answered fast when it can be, else click."""
+    args = sys.argv[1:]
+    if args[:1] == ["status"] and (options := parse_args(args[1:])) is not None:
+        try:
+            counts = fast_counts()
+        except Exception:  # any doubt: the full command line answers, and reports errors
+            counts = None
+        if counts is not None:
+            sys.stdout.write(render(counts, *options))
+            return
+    from drill.cli import main as full
+
+    full()
