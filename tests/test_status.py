@@ -172,3 +172,68 @@ def test_status_and_cards_do_not_import_prompt_toolkit(bank_home, args):
         [sys.executable, "-c", code], env={**os.environ}, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- shell completion -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [
+        ("bash", "complete -o nosort -F _drill_completion drill"),
+        ("zsh", "#compdef drill"),
+        ("fish", "complete --no-files --command drill"),
+    ],
+)
+def test_completion_scripts_for_three_shells(shell, marker):
+    result = CliRunner().invoke(cli, ["completion", shell])
+    assert result.exit_code == 0 and result.exception is None
+    assert marker in result.output and "_DRILL_COMPLETE" in result.output
+
+
+def test_completion_of_an_unknown_shell_is_a_clear_error():
+    result = CliRunner().invoke(cli, ["completion", "tcsh"])
+    assert result.exit_code == 2 and "'tcsh' is not one of" in result.output
+
+
+def complete(words: str, env_extra: dict | None = None) -> list[str]:
+    """What click's bash completion answers for COMP_WORDS = words (cursor on the last)."""
+    env = {
+        **os.environ,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split(" ")) - 1),
+        "_DRILL_COMPLETE": "bash_complete",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "drill"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+
+
+def test_bash_completion_completes_story_ids_commands_options_and_companies(bank_home):
+    assert complete("drill story show inv") == ["invoices"]
+    assert complete("drill story show ") == ["invoices", "mentor"]
+    assert "status" in complete("drill st") and "story" in complete("drill st")
+    assert complete("drill status --fo") == ["--format"]
+    assert complete("drill status --format p") == ["prompt"]
+    assert "amazon" in complete("drill plan add am")
+    assert "core" in complete("drill daily --company co")
+    assert any(q.startswith("core/") for q in complete("drill mapping set core/"))
+
+
+def test_the_bash_script_fills_compreply_with_a_story_id(bank_home, tmp_path):
+    script = tmp_path / "drill.bash"
+    script.write_text(CliRunner().invoke(cli, ["completion", "bash"]).output)
+    driver = (
+        f"source {script}\n"
+        "COMP_WORDS=(drill story edit me)\n"
+        "COMP_CWORD=3\n"
+        "_drill_completion drill\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    bindir = os.path.dirname(sys.executable)  # the `drill` console script is installed here
+    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ["PATH"]}
+    done = subprocess.run(["bash", "-c", driver], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["mentor"]
