@@ -192,14 +192,14 @@ class Store:
         """Sibling group -> ids of its cards reviewed on that study day, outside cram."""
         from drill.scheduling import sibling_group  # here: a prompt's status never needs it
 
-        rows = self._all(
-            "select c.id, c.kind, c.ref from reviews r join cards c on c.id = r.card_id "
-            "where r.day = ? and r.mode != 'cram'",
+        rows = self.conn.execute(  # plain tuples: this runs before every card of a session
+            "select distinct c.id, c.kind, c.ref from reviews r join cards c "
+            "on c.id = r.card_id where r.day = ? and r.mode != 'cram'",
             [day],
         )
         out: dict[tuple[str, str], set[int]] = {}
-        for row in rows:
-            out.setdefault(sibling_group(row["kind"], row["ref"]), set()).add(row["id"])
+        for card_id, kind, ref in rows:
+            out.setdefault(sibling_group(kind, ref), set()).add(card_id)
         return out
 
     def new_introduced(self, day: str) -> dict[str, int]:
