@@ -41,6 +41,8 @@ BUDGETS = {  # PRODUCT.md, "Quality bars"
 }
 
 
+PROMPT_MS = 50  # issue 17: a prompt segment within tens of milliseconds
+
 PYCACHE: Path | None = None  # set in main(): bytecode kept apart from the source tree
 
 
@@ -261,6 +263,8 @@ def main() -> None:
         line("floor: python -c pass", floor, "ms", None, floor_ms)
         status = timed_runs(lambda: wall([DRILL, "status"], env), runs)
         line("drill status, cold process", status, "ms", BUDGETS["status_cold_ms"], floor_ms)
+        segment = timed_runs(lambda: wall([DRILL, "status", "--format", "prompt"], env), runs)
+        line("  --format prompt (shell prompt)", segment, "ms", PROMPT_MS, floor_ms)
         raw = env_for(home, bytecode=False)
         raw_floor = statistics.median(timed_runs(lambda: wall([PYTHON, "-c", "pass"], raw), runs))
         no_cache = timed_runs(lambda: wall([DRILL, "status"], raw), runs)
