@@ -122,7 +122,7 @@ def true_retention(rows: list[dict]) -> dict[str, dict]:
 
 def due_forecast(due_rows: list[dict], clock: Clock, day_starts_at: int, days: int = 14) -> list:
     """Cards due on each of the next `days` study days; today includes everything overdue."""
-    today = clock.day(clock.now, day_starts_at)
+    today = clock.study_day(day_starts_at)
     counts = [0] * days
     for row in due_rows:
         offset = (clock.day(parse_iso(row["due"]), day_starts_at) - today).days
@@ -245,7 +245,7 @@ def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
     from drill import scheduling
     from drill.decks import company_deck, deck_paths
 
-    today = clock.day(clock.now, config.day_starts_at)
+    today = clock.study_day(config.day_starts_at)
     start, end = window(today, days)
     log = store.review_log(since_day=start.isoformat())
     parameters = scheduling.parameters_or_default(store.parameters())
