@@ -15,7 +15,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -106,45 +105,31 @@ def peak_rss_mb(command: list[str], env: dict) -> float:
 CARD = re.compile("|".join([*(re.escape(o) for o in OPENINGS), r"Recall "]))
 
 
-def _expect(child, pattern) -> int:
-    """Wait for pattern(s), answering cursor-position requests like a terminal."""
-    patterns = pattern if isinstance(pattern, list) else [pattern]
-    while True:
-        index = child.expect([*patterns, r"\x1b\[6n"])
-        if index < len(patterns):
-            return index
-        child.send("\x1b[1;1R")
-
-
 def first_card_ms(env: dict) -> float:
-    import pexpect
+    from tests.harness import Pty
 
     started = time.perf_counter()
-    child = pexpect.spawn(DRILL, [], env=env, encoding="utf-8", timeout=30, dimensions=(40, 120))
-    _expect(child, CARD)
+    child = Pty(env=env, rows=40, columns=120, timeout=30)
+    child.expect(CARD)
     elapsed = (time.perf_counter() - started) * 1000
-    child.kill(signal.SIGKILL)
-    child.close(force=True)
+    child.kill()
     return elapsed
 
 
 def session_peak_mb(env: dict, cards: int = 12) -> float:
     """Peak resident memory of a real session (VmHWM) after answering some cards."""
-    import pexpect
+    from tests.harness import Pty
 
-    child = pexpect.spawn(DRILL, [], env=env, encoding="utf-8", timeout=30, dimensions=(40, 120))
+    child = Pty(env=env, rows=40, columns=120, timeout=30)
     for _ in range(cards):
-        if _expect(child, ["Story>", "Recall>"]) == 0:
-            child.send("\r")  # no story: straight to the reveal
-        else:
-            child.send("\r")
-        _expect(child, "Enter=")
+        child.expect(["Story>", "Recall>"])
+        child.send("\r")  # nothing typed: straight to the reveal
+        child.expect("Enter=")
         child.send("3")
-    _expect(child, ["Story>", "Recall>"])
+    child.expect(["Story>", "Recall>"])
     status = Path(f"/proc/{child.pid}/status").read_text()
     peak = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
-    child.kill(signal.SIGKILL)
-    child.close(force=True)
+    child.kill()
     return peak
 
 

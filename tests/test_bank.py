@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from drill.bank import SECTIONS, load_bank, parse_story, read_story, render_story
-from tests.conftest import STRONG
+from tests.samples import STRONG
 
 CATS = ["technical-decision", "influence-without-authority", "mentoring", "failure"]
 PRINCIPLES = ["ownership", "dive-deep"]

@@ -15,7 +15,7 @@ from drill.home import clock_from_env
 from drill.library import Library
 from drill.session import Answer, Session
 from drill.store import Store
-from tests.conftest import STRONG
+from tests.samples import STRONG
 
 
 def run(*args, input=None):

@@ -4,15 +4,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pexpect
 import pytest
 
-from tests.test_ui_daily import MINI
-
-DRILL = str(Path(sys.executable).parent / "drill")
+from tests.harness import DRILL, Pty
+from tests.samples import MINI
 
 
 @pytest.fixture
@@ -22,18 +19,8 @@ def env(bank_home):
     return {**os.environ, "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
 
 
-def spawn(env, *args):
-    child = pexpect.spawn(
-        DRILL, list(args), env=env, encoding="utf-8", timeout=15, dimensions=(40, 100)
-    )
-    return child
-
-
-def expect_answering_cpr(child, pattern: str) -> None:
-    """Wait for `pattern`, answering prompt-toolkit's cursor-position requests like a real
-    terminal does; without an answer it never draws the bottom toolbar."""
-    while child.expect([pattern, r"\x1b\[6n"]) == 1:
-        child.send("\x1b[1;1R")
+def spawn(env, *args) -> Pty:
+    return Pty(*args, env=env, rows=40, columns=100)
 
 
 def run_json(env, *args):
@@ -107,7 +94,7 @@ def test_map_sprint_in_a_terminal(env):
             [DRILL, "mapping", "set", question, story], env=env, check=True, capture_output=True
         )
     child = spawn(env, "map", "--seconds", "8", "--cards", "2")
-    expect_answering_cpr(child, r"\d\.\ds left")  # the live countdown in the toolbar
+    child.expect(r"\d\.\ds left")  # the live countdown in the toolbar
     child.send("zzz-not-a-story\r")
     child.expect(r"→ Again")
     child.expect("Story>")

@@ -29,8 +29,7 @@ from drill.library import Library
 from drill.scheduling import Memory
 from drill.session import Answer, Session
 from drill.store import Store
-from tests.conftest import MENTOR, STRONG
-from tests.test_ui_daily import MINI
+from tests.samples import MENTOR, MINI, STRONG
 
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -17,7 +17,7 @@ from drill.session import Answer, Session
 from drill.store import Store
 from drill.ui.modes import run_cram, run_map, run_rehearse
 from drill.ui.terminal import Terminal
-from tests.test_ui_daily import MINI
+from tests.samples import MINI
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ from drill.library import Library, sync
 from drill.scheduling import Memory
 from drill.session import Answer, Session
 from drill.store import StaleCard, Store
-from tests.conftest import MENTOR
-from tests.test_ui_daily import MINI
+from tests.harness import Pty
+from tests.samples import MENTOR, MINI
 
 DRILL = str(Path(sys.executable).parent / "drill")
 
@@ -73,21 +73,16 @@ def tty(bank_home):
     return {**os.environ, "TERM": "xterm", "COLUMNS": "100", "LINES": "40"}
 
 
-def spawn(env) -> pexpect.spawn:
-    return pexpect.spawn(DRILL, [], env=env, encoding="utf-8", timeout=15, dimensions=(40, 100))
+def spawn(env) -> Pty:
+    return Pty(env=env, rows=40, columns=100)
 
 
-def expect(child: pexpect.spawn, pattern) -> None:
-    """Wait for `pattern`, answering cursor-position requests as a real terminal does."""
-    while child.expect([pattern, r"\x1b\[6n"]) == 1:
-        child.send("\x1b[1;1R")
+def expect(child: Pty, pattern) -> None:
+    child.expect(pattern)
 
 
-def kill(child: pexpect.spawn) -> None:
-    os.kill(child.pid, signal.SIGKILL)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.signalstatus == signal.SIGKILL
+def kill(child: Pty) -> None:
+    child.kill()
 
 
 def to_grade_line(child, story: str) -> None:

@@ -215,7 +215,7 @@ def test_grades_store_mode_duration_and_answer(bank_home, rating):
 
 
 def test_new_story_cards_behind_buried_siblings_still_come(home):
-    from tests.conftest import MENTOR
+    from tests.samples import MENTOR
 
     for index in range(20):
         (home.stories_dir / f"s{index:02d}.md").write_text(MENTOR)

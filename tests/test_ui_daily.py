@@ -12,27 +12,7 @@ from drill.session import Session
 from drill.store import Store
 from drill.ui.daily import run_daily
 from drill.ui.terminal import Terminal
-
-MINI = """\
-[deck]
-title = "Mini"
-
-[[question]]
-id = "big-call"
-text = "Tell me about a technical call you made."
-variants = ["Describe a design choice you owned."]
-categories = ["technical-decision"]
-look_for = "A real decision with options."
-followups = ["What else did you consider?", "How did you measure it?"]
-
-[[question]]
-id = "grow-someone"
-text = "How have you helped an engineer grow?"
-variants = ["Describe mentoring someone."]
-categories = ["mentoring"]
-look_for = "Specific coaching."
-followups = ["What did they do differently?", "What would you change?"]
-"""
+from tests.samples import MINI
 
 
 @pytest.fixture

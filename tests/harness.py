@@ -1,0 +1,130 @@
+"""The installed `drill` in a pseudo-terminal, seen through a terminal emulator.
+
+One harness for the end-to-end, safety and screen tests and for `bench/run.py`. Everything the
+program prints is fed to a `pyte` screen of the same size, which also answers prompt-toolkit's
+cursor-position requests (ESC[6n) the way a real terminal does: without an answer every prompt
+waits a second before drawing, and the bottom toolbar never appears.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pyte
+
+DRILL = str(Path(sys.executable).parent / "drill")
+
+
+class _Screen(pyte.Screen):
+    def __init__(self, columns: int, lines: int, reply):
+        super().__init__(columns, lines)
+        self._reply = reply
+
+    def write_process_input(self, data: str) -> None:  # pyte's answer to ESC[6n and ESC[5n
+        self._reply(data)
+
+
+class _Feed:
+    """pexpect's `logfile_read`: every chunk read from the program goes to the emulator."""
+
+    def __init__(self, stream: pyte.Stream):
+        self.stream = stream
+
+    def write(self, data: str) -> None:
+        self.stream.feed(data)
+
+    def flush(self) -> None:
+        pass
+
+
+class Pty:
+    """`drill ARGS` in a pty of rows × columns; `expect` matches the raw output, `wait_for`
+    the rendered screen."""
+
+    def __init__(
+        self,
+        *args: str,
+        env: dict[str, str],
+        rows: int = 24,
+        columns: int = 80,
+        timeout: float = 15,
+        program: str = DRILL,
+    ):
+        self.screen = _Screen(columns, rows, self._reply)
+        self.stream = pyte.Stream(self.screen)
+        env = {**env, "TERM": "xterm", "LINES": str(rows), "COLUMNS": str(columns)}
+        self.child = pexpect.spawn(
+            program,
+            list(args),
+            env=env,
+            encoding="utf-8",
+            timeout=timeout,
+            dimensions=(rows, columns),
+        )
+        self.child.logfile_read = _Feed(self.stream)
+
+    def _reply(self, data: str) -> None:
+        if self.child.isalive():
+            self.child.send(data)
+
+    @property
+    def pid(self) -> int:
+        return self.child.pid
+
+    def expect(self, pattern, timeout: float | None = -1) -> int:
+        """Wait for a pattern (or one of a list) in the raw output; returns its index."""
+        return self.child.expect(pattern, timeout=timeout)
+
+    def send(self, text: str) -> None:
+        self.child.send(text)
+
+    def sendcontrol(self, char: str) -> None:
+        self.child.sendcontrol(char)
+
+    def text(self) -> str:
+        """The screen as a person sees it now, one line per row, trailing blanks cut."""
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def wait_for(self, pattern: str, timeout: float = 15) -> str:
+        """Read until the rendered screen matches `pattern` (a regex); returns the screen."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.text()
+            if regex.search(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{pattern!r} never appeared; the screen was:\n{screen}")
+            try:
+                self.child.read_nonblocking(65536, timeout=0.05)
+            except pexpect.TIMEOUT:
+                pass
+            except pexpect.EOF:
+                screen = self.text()
+                if regex.search(screen):
+                    return screen
+                raise AssertionError(
+                    f"drill ended before {pattern!r} appeared; the screen was:\n{screen}"
+                ) from None
+
+    def wait_exit(self, timeout: float = 15) -> int | None:
+        """Read to the end of the output; returns the exit status."""
+        self.child.expect(pexpect.EOF, timeout=timeout)
+        self.child.close()
+        return self.child.exitstatus
+
+    def kill(self) -> None:
+        """kill -9, as a crash or a closed laptop would."""
+        os.kill(self.child.pid, signal.SIGKILL)
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        assert self.child.signalstatus == signal.SIGKILL
+
+    def close(self) -> None:
+        self.child.close(force=True)
