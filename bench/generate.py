@@ -230,7 +230,7 @@ def build(root: Path, seed: int = 7, quiet: bool = False) -> dict:
             ],
         )
         store.conn.execute("update cards set created = ?", [created])
-    cards = store.all("select id, kind, ref, facet, active from cards order by id")
+    cards = store._all("select id, kind, ref, facet, active from cards order by id")
 
     scheduler = scheduling.make_scheduler(fuzz=True)
     year_ago = now - timedelta(days=365)
@@ -323,10 +323,10 @@ def build(root: Path, seed: int = 7, quiet: bool = False) -> dict:
     figures = {
         "stories": STORIES,
         "questions": len(question_ids),
-        "cards": store.scalar("select count(*) from cards"),
-        "active_cards": store.scalar("select count(*) from cards where active = 1"),
+        "cards": store._scalar("select count(*) from cards"),
+        "active_cards": store._scalar("select count(*) from cards where active = 1"),
         "reviews": store.review_count(),
-        "due_now": store.scalar(
+        "due_now": store._scalar(
             "select count(*) from cards where active = 1 and state != 'new' and due <= ?",
             [now_iso],
         ),

@@ -1,4 +1,7 @@
-"""The only module that speaks SQL. Every review and its card update commit together."""
+"""The only module that speaks SQL (with its parts store_admin.py and store_params.py).
+
+Every review and its card update commit together.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from pathlib import Path
 
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
+from drill.store_admin import AdminQueries
+from drill.store_params import ParameterQueries
 
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
@@ -51,7 +56,7 @@ def _when_unlocked(action: Callable[[], object], seconds: float = 15.0) -> objec
             delay = min(delay * 2, 0.1)
 
 
-class Store:
+class Store(AdminQueries, ParameterQueries):
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
         try:
@@ -379,10 +384,6 @@ class Store:
     def rehearsal(self, rehearsal_id: int) -> dict | None:
         return self._one("select * from rehearsals where id = ?", [rehearsal_id])
 
-    def parameters(self) -> list[float] | None:
-        row = self._one("select parameters from params order by id desc limit 1")
-        return json.loads(row["parameters"]) if row else None
-
     # --- the queue ----------------------------------------------------------------------------
 
     def queue_rows(
@@ -496,38 +497,6 @@ class Store:
 
     # --- progress and data --------------------------------------------------------------------
 
-    BACKUP_TABLES = {  # table -> the order its rows are written in, so backups are byte-stable
-        "cards": "id",
-        "reviews": "id",
-        "mappings": "question, story",
-        "plans": "id",
-        "params": "id",
-        "rehearsals": "id",
-    }
-
-    @classmethod
-    def open_unmigrated(cls, path: Path | str) -> Store:
-        """Open without migrating, so `drill doctor` can look at a schema as it is."""
-        store = cls.__new__(cls)
-        store.path = Path(path)
-        store.conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
-        store.conn.execute("PRAGMA busy_timeout = 15000")
-        store.conn.execute("PRAGMA foreign_keys = ON")
-        return store
-
-    def migrate(self) -> int:
-        return migrate(self.conn, self.path)
-
-    def schema_version(self) -> int:
-        return schema_version(self.conn)
-
-    def table_names(self) -> set[str]:
-        return {r["name"] for r in self._all("select name from sqlite_master where type = 'table'")}
-
-    def table_info(self, table: str) -> list[dict]:
-        """Columns of a table: name, notnull, dflt_value, pk (PRAGMA table_info)."""
-        return self._all(f"PRAGMA table_info({table})")
-
     def review_log(self, since_day: str | None = None) -> list[dict]:
         """Reviews with their card and the card's state before them, oldest first.
 
@@ -558,199 +527,8 @@ class Store:
             "and due is not null order by due"
         )
 
-    def optimizer_reviews(self) -> list[dict]:
-        """The review log fsrs-rs learns from: no cram, no pre-interview, no schedule-free ones."""
-        return self._all(
-            "select id, card_id, at, day, rating, json_extract(before, '$.state') as before_state "
-            "from reviews where mode != 'cram' and pre_interview = 0 and rescheduled = 1 "
-            "order by card_id, at, id"
-        )
-
-    def add_parameters(
-        self,
-        parameters: list[float],
-        now_iso: str,
-        source: str,
-        log_loss: float | None,
-        rmse: float | None,
-        reviews: int,
-    ) -> int:
-        with self.transaction():
-            cur = self.conn.execute(
-                "insert into params (parameters, created, source, log_loss, rmse, reviews) "
-                "values (?, ?, ?, ?, ?, ?)",
-                [json.dumps(parameters), now_iso, source, log_loss, rmse, reviews],
-            )
-            return cur.lastrowid
-
-    def memory_log(self, card_ids: Iterable[int] | None = None) -> list[dict]:
-        """Every review that changed a card's schedule, by card then time: what a replay of
-        the card's memory reads (card_id, at, rating, and `before`, the card's state before)."""
-        sql = "select card_id, at, rating, before from reviews where rescheduled = 1"
-        params: list = []
-        if card_ids is not None:
-            params = list(card_ids)
-            sql += f" and card_id in ({','.join('?' * len(params))})"
-        return self._all(sql + " order by card_id, at, id", params)
-
-    def adopt_parameters(
-        self,
-        parameters: list[float],
-        now_iso: str,
-        log_loss: float | None,
-        rmse: float | None,
-        reviews: int,
-        updates: dict[int, dict],
-    ) -> int:
-        """Store optimized parameters and the cards' recomputed states in one transaction.
-
-        `updates` maps a card id to the fields that change (stability, difficulty, maybe due);
-        each card's previous state is kept, so `revert_parameters` can put it back.
-        """
-        with self.transaction():
-            params_id = self.conn.execute(
-                "insert into params (parameters, created, source, log_loss, rmse, reviews, "
-                "review_id) values (?, ?, 'optimized', ?, ?, ?, "
-                "(select coalesce(max(id), 0) from reviews))",
-                [json.dumps(parameters), now_iso, log_loss, rmse, reviews],
-            ).lastrowid
-            self._write_states(updates, params_id)
-            return params_id
-
-    def _write_states(self, updates: dict[int, dict], params_id: int | None = None) -> None:
-        for card_id, fields in updates.items():
-            if params_id is not None:
-                self.conn.execute(
-                    "insert into param_snapshots (params_id, card_id, before) "
-                    "select ?, id, json_object('stability', stability, 'difficulty', "
-                    "difficulty, 'due', due, 'last_review', last_review) from cards where id = ?",
-                    [params_id, card_id],
-                )
-            sets = ", ".join(f"{k} = ?" for k in fields)
-            self.conn.execute(f"update cards set {sets} where id = ?", [*fields.values(), card_id])
-
-    def previous_parameters(self) -> tuple[dict, list[float] | None] | None:
-        """The latest parameters row and the parameters before it (None: the defaults)."""
-        rows = self._all("select * from params order by id desc limit 2")
-        if not rows:
-            return None
-        return rows[0], json.loads(rows[1]["parameters"]) if len(rows) > 1 else None
-
-    def revert_parameters(self, params_id: int, replayed: dict[int, dict]) -> int:
-        """Drop parameters row `params_id` and give the cards their states back, in one
-        transaction: a card not reviewed since that adoption gets its kept state back exactly;
-        every other card gets `replayed` (its memory replayed under the parameters before).
-        Returns how many cards got their kept state."""
-        with self.transaction():
-            row = self._one("select review_id from params where id = ?", [params_id])
-            since = {
-                r["card_id"]
-                for r in self._all(
-                    "select distinct card_id from reviews where id > ?", [row["review_id"] or 0]
-                )
-            }
-            kept = {
-                snap["card_id"]: json.loads(snap["before"])
-                for snap in self._all(
-                    "select card_id, before from param_snapshots where params_id = ?", [params_id]
-                )
-                if snap["card_id"] not in since
-            }
-            for state in kept.values():
-                del state["last_review"]
-            self._write_states(kept)
-            self._write_states({k: v for k, v in replayed.items() if k not in kept})
-            self.conn.execute("delete from param_snapshots where params_id = ?", [params_id])
-            self.conn.execute("delete from params where id = ?", [params_id])
-            return len(kept)
-
-    def parameters_row(self) -> dict | None:
-        return self._one("select * from params order by id desc limit 1")
-
     def review_count(self) -> int:
         return self._scalar("select count(*) from reviews")
-
-    def backup_rows(self) -> dict[str, list[dict]]:
-        """Every row of every table a backup holds, in a stable order."""
-        return {
-            table: self._all(f"select * from {table} order by {order}")
-            for table, order in self.BACKUP_TABLES.items()
-        }
-
-    def restore(self, tables: dict[str, list[dict]], write_files: Callable[[], None]) -> None:
-        """Replace the backed-up tables with `tables`, and write the files, in one transaction.
-
-        If writing the files fails, the database is left as it was.
-        """
-        with self.transaction():
-            for table in reversed(list(self.BACKUP_TABLES)):  # reviews before the cards they need
-                self.conn.execute(f"delete from {table}")
-            self.conn.execute("delete from param_snapshots")  # not in backups: no revert after
-            for table in self.BACKUP_TABLES:
-                for row in tables.get(table, []):
-                    columns = list(row)
-                    self.conn.execute(
-                        f"insert into {table} ({', '.join(columns)}) "
-                        f"values ({', '.join('?' * len(columns))})",
-                        [row[c] for c in columns],
-                    )
-            self._resync()
-            write_files()
-
-    def checkpoint(self) -> None:
-        """Fold the write-ahead log into drill.db, so copying the file copies everything."""
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def integrity_check(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
-
-    def foreign_key_check(self) -> list[dict]:
-        return self._all("PRAGMA foreign_key_check")
-
-    def orphan_reviews(self) -> dict[int, int]:
-        """card id -> how many reviews point at it, for cards that no longer exist."""
-        rows = self._all(
-            "select r.card_id, count(*) as n from reviews r left join cards c "
-            "on c.id = r.card_id where c.id is null group by r.card_id order by r.card_id"
-        )
-        return {r["card_id"]: r["n"] for r in rows}
-
-    def card_refs(self) -> list[dict]:
-        """Every card's identity, with how many reviews it has."""
-        return self._all(
-            "select c.id, c.kind, c.ref, c.facet, c.active, c.reps, "
-            "(select count(*) from reviews r where r.card_id = c.id) as reviews "
-            "from cards c order by c.id"
-        )
-
-    def delete_mappings(self, pairs: Iterable[tuple[str, str]]) -> int:
-        with self.transaction():
-            count = 0
-            for question, story in pairs:
-                count += self.conn.execute(
-                    "delete from mappings where question = ? and story = ?", [question, story]
-                ).rowcount
-            self._resync()
-            return count
-
-    def restore_lost_cards(self, card_ids: Iterable[int], now_iso: str) -> int:
-        """Give reviews whose card vanished an inactive placeholder card, so no history is lost.
-
-        The placeholder is a `question` card with ref `lost/<id>`; it is never scheduled.
-        """
-        with self.transaction():
-            count = 0
-            for card_id in card_ids:
-                count += self.conn.execute(
-                    "insert or ignore into cards (id, kind, ref, facet, active, state, reps, "
-                    "lapses, created) values (?, 'question', ?, '', 0, 'new', 0, 0, ?)",
-                    [card_id, f"lost/{card_id}", now_iso],
-                ).rowcount
-            return count
-
-    all = _all  # TEMPORARY: removed once tests use their own helpers
-    one = _one
-    scalar = _scalar
 
 
 class StaleCard(DrillError):

@@ -107,7 +107,7 @@ def test_cram_without_rescheduling_leaves_the_new_card_allowance(bank_home):
     for _ in range(4):
         cram.grade(cram.next_card(), Answer(), 3)
     store = cram.store
-    assert store.scalar("select count(*) from reviews where rescheduled = 0") == 4
+    assert store._scalar("select count(*) from reviews where rescheduled = 0") == 4
     daily = session_for(bank_home, max_cards=50)
     shown = 0
     while (prompt := daily.next_card()) is not None:
@@ -127,7 +127,7 @@ def test_new_pick_cards_of_a_map_sprint_do_not_use_the_daily_allowance(bank_home
     prompt = sprint.next_card()
     sprint.answer_pick(prompt, "invoices", 2.0)
     assert (
-        store.scalar(
+        store._scalar(
             "select count(*) from reviews r join cards c on c.id = r.card_id where c.kind = 'pick'"
         )
         == 1

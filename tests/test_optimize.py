@@ -151,7 +151,7 @@ def test_optimize_stores_better_parameters_and_later_reviews_use_them(logged_hom
 
     again = json.loads(invoke("optimize", "--json"))  # same log: nothing better to adopt
     assert again["current"]["source"] == "optimized" and not again["adopted"]
-    assert len(store.all("select id from params")) == 1
+    assert len(store._all("select id from params")) == 1
 
 
 def test_optimize_with_too_little_history_says_so_and_stores_nothing(bank_home):
@@ -269,7 +269,7 @@ def test_a_replay_rebuilds_every_card_from_its_log_exactly(bank_home, monkeypatc
 
 
 def card_states(store) -> list[dict]:
-    return store.all("select * from cards order by id")
+    return store._all("select * from cards order by id")
 
 
 def test_adopting_recomputes_memory_from_the_log_and_revert_puts_it_back(logged_home):

@@ -48,7 +48,7 @@ def test_three_cards_answered_then_quit(mini_home):
         "\x04"  # Ctrl-D at the next prompt
     )
     store, summary, screen = drive(mini_home, keys)
-    reviews = store.all(
+    reviews = store._all(
         "select c.kind, c.ref, r.rating, r.story from reviews r join cards c on c.id = r.card_id "
         "order by r.id"
     )
@@ -67,7 +67,7 @@ def test_three_cards_answered_then_quit(mini_home):
 
 def test_missing_metric_numbers_suggest_hard(mini_home):
     store, _, screen = drive(mini_home, "invoices\ry\r\r\r\r\x04")
-    assert store.scalar("select rating from reviews") == 2
+    assert store._scalar("select rating from reviews") == 2
     assert "✗ 9 hours" in screen
 
 
@@ -75,34 +75,34 @@ def test_override_keys_and_undo(mini_home):
     # q1 graded Easy with 'e', then at the story card's grade line 'u' undoes it
     keys = "invoices\rn\r\r\re\ru\x04"
     store, summary, screen = drive(mini_home, keys)
-    assert store.scalar("select count(*) from reviews") == 0
-    assert store.scalar("select count(*) from cards where reps > 0") == 0
+    assert store._scalar("select count(*) from reviews") == 0
+    assert store._scalar("select count(*) from cards where reps > 0") == 0
     assert store.mappings() == {}
     assert "Undid the last grade" in screen
 
 
 def test_skip_buries_the_card(mini_home):
     store, _, screen = drive(mini_home, "\rs\x04")
-    assert store.scalar("select count(*) from cards where buried_until is not null") == 1
-    assert store.scalar("select count(*) from reviews") == 0
+    assert store._scalar("select count(*) from cards where buried_until is not null") == 1
+    assert store._scalar("select count(*) from reviews") == 0
 
 
 def test_help_then_grade_with_letter(mini_home):
     store, _, screen = drive(mini_home, "\r?a\x04")
     assert "undo the last grade" in screen
-    assert store.scalar("select rating from reviews") == 1
+    assert store._scalar("select rating from reviews") == 1
 
 
 def test_ctrl_c_at_grade_line_quits_keeping_earlier_grades(mini_home):
     store, summary, _ = drive(mini_home, "\r2\r\x03")
-    assert store.scalar("select count(*) from reviews") == 1
+    assert store._scalar("select count(*) from reviews") == 1
     assert summary.reviewed == 1
 
 
 def test_ambiguous_or_unknown_story_asks_again(mini_home):
     store, _, screen = drive(mini_home, "zzz\rinvoices\rn\r\r\r3\x04")
     assert "No story matches 'zzz'" in screen
-    assert store.scalar("select story from reviews") == "invoices"
+    assert store._scalar("select story from reviews") == "invoices"
 
 
 def test_examples_only_notice(home):
@@ -125,7 +125,7 @@ def test_editor_reloads_story(mini_home, monkeypatch, tmp_path):
     store, _, screen = drive(mini_home, keys)
     text = (mini_home.stories_dir / "invoices.md").read_text()
     assert "35 minutes" in text
-    assert store.scalar("select count(*) from reviews") == 1
+    assert store._scalar("select count(*) from reviews") == 1
     assert screen.count("35 minutes") >= 1
 
 
@@ -144,7 +144,7 @@ def test_card_graded_elsewhere_meanwhile_is_reported_and_the_drill_goes_on(mini_
     monkeypatch.setattr(Store, "record_review", first_is_stale)
     store, summary, screen = drive(mini_home, "\r3\r3\x04")
     assert "Another drill graded this card meanwhile" in screen
-    assert store.scalar("select count(*) from reviews") == 1 and summary.reviewed == 1
+    assert store._scalar("select count(*) from reviews") == 1 and summary.reviewed == 1
 
 
 def test_refused_undo_keeps_the_grade_and_the_loop(mini_home, monkeypatch):
@@ -156,4 +156,4 @@ def test_refused_undo_keeps_the_grade_and_the_loop(mini_home, monkeypatch):
     monkeypatch.setattr(Store, "undo_last", refuse)
     store, summary, screen = drive(mini_home, "\r3\ru3\x04")
     assert "cannot undo review 1" in screen
-    assert store.scalar("select count(*) from reviews") == 2 and summary.reviewed == 2
+    assert store._scalar("select count(*) from reviews") == 2 and summary.reviewed == 2
