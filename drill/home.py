@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -45,6 +44,8 @@ class Config:
 
 def parse_config(text: str, path: Path | str = "config.toml") -> Config:
     """Validate config text; every error names the file, the key and the line."""
+    import tomllib  # here: a prompt's `drill status` mostly reads the config from its cache
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -142,6 +142,37 @@ def signature(home, config) -> str:
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
 
+def _config(home):
+    """`home.config()`, read back from a small cache while config.toml is unchanged (keyed by
+    its size, mtime and inode, as the parse caches are), so a prompt skips the TOML parser."""
+    import json
+
+    from drill.home import Config
+
+    st = home.config_path.stat()
+    key = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+    cache = home.root / "cache" / "status-config.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.pop("key") == key:
+            return Config(**{**cached, "decks": tuple(cached["decks"])}, path=home.config_path)
+    except Exception:  # a missing or odd cache is only a miss
+        pass
+    config = home.config()
+    values = {name: getattr(config, name) for name in CONFIG_FIELDS}
+    try:
+        cache.parent.mkdir(mode=0o700, exist_ok=True)
+        from drill.home import write_private
+
+        write_private(cache, json.dumps({"key": key, **values}))
+    except OSError:
+        pass
+    return config
+
+
+CONFIG_FIELDS = ("decks", "new_per_day", "desired_retention", "day_starts_at", "level")
+
+
 def fast_counts() -> dict | None:
     """The status counts straight from the database, or None when only a sync can tell."""
     root = _home_root()
@@ -154,7 +185,7 @@ def fast_counts() -> dict | None:
         return None  # a first run: the full path creates the home
     if not home.decks_dir.is_dir():
         return None
-    config = home.config()
+    config = _config(home)
     from drill.migrations import LATEST
     from drill.stats import status_counts
     from drill.store import Store

@@ -65,6 +65,10 @@ def test_fast_and_full_answers_agree_across_a_grade_an_undo_an_edit_and_an_impor
     assert CliRunner().invoke(cli, ["undo"]).exit_code == 0
     assert agree(capsys, monkeypatch, fast_path=True) == first
 
+    bank_home.config_path.write_text("new_per_day = 3\n")  # same decks: still the fast path
+    assert agree(capsys, monkeypatch, fast_path=True)["new"] == 3
+    bank_home.config_path.write_text("new_per_day = 10\n")
+
     story = bank_home.stories_dir / "mentor.md"
     story.write_text(story.read_text().replace("# ", "# Renamed: ", 1))
     (bank_home.stories_dir / "extra.md").write_text(
