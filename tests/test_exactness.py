@@ -185,3 +185,23 @@ def test_a_naive_plan_time_is_read_in_the_system_zone_for_that_date(home, monkey
         monkeypatch.undo()
         time.tzset()
     assert plans[0]["at"].startswith("2026-03-20T14:00:00")
+
+
+def test_cram_readiness_twenty_hours_after_failing_every_facet(bank_home):
+    """Every facet graded Again now: at an interview 20 h later the curve gives about 78%,
+    not the 100% that whole days floored to zero would show."""
+    run("status")
+    store = Store(bank_home.db_path)
+    session = session_for(bank_home)
+    for card in store.cards(["story"]):
+        if card["ref"] == "mentor":
+            session.grade(session.prompt_for(card), Answer(), 1)
+    cram = session_for(
+        bank_home,
+        CramSession,
+        interview=clock_from_env().utc + timedelta(hours=20),
+        reschedule=False,
+    )
+    w = DEFAULT_PARAMETERS
+    assert cram.before["mentor"] == pytest.approx(recall(w[0], 20 / 24, w), abs=1e-9)
+    assert 0.7 < cram.before["mentor"] < 0.8
