@@ -105,9 +105,9 @@ def _home_root():
     return Path(base) / "drill"  # click.get_app_dir("drill") on Linux
 
 
-def signature(home, config) -> str:
-    """`Library(home, config).signature()` without importing the library (tested equal)."""
-    import hashlib
+def fingerprint(home, config) -> str:
+    """The text `Library(home, config).signature()` hashes, from stat calls only, without
+    importing the library (a test keeps the two equal)."""
     from pathlib import Path
 
     package = Path(__file__).resolve().parent  # decks.shipped_decks_dir, without its import
@@ -139,38 +139,72 @@ def signature(home, config) -> str:
             parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_mode}")
         except OSError:
             parts.append(f"{path}:-")
-    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+    return "\n".join(parts)
 
 
-def _config(home):
-    """`home.config()`, read back from a small cache while config.toml is unchanged (keyed by
-    its size, mtime and inode, as the parse caches are), so a prompt skips the TOML parser."""
-    import json
+def digest(text: str) -> str:
+    import hashlib
 
-    from drill.home import Config
+    return hashlib.sha1(text.encode()).hexdigest()
 
-    st = home.config_path.stat()
-    key = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-    cache = home.root / "cache" / "status-config.json"
-    try:
-        cached = json.loads(cache.read_text(encoding="utf-8"))
-        if cached.pop("key") == key:
-            return Config(**{**cached, "decks": tuple(cached["decks"])}, path=home.config_path)
-    except Exception:  # a missing or odd cache is only a miss
-        pass
-    config = home.config()
-    values = {name: getattr(config, name) for name in CONFIG_FIELDS}
-    try:
-        cache.parent.mkdir(mode=0o700, exist_ok=True)
-        from drill.home import write_private
 
-        write_private(cache, json.dumps({"key": key, **values}))
-    except OSError:
-        pass
-    return config
+def signature(home, config) -> str:
+    """`Library(home, config).signature()`, computed here."""
+    return digest(fingerprint(home, config))
 
 
 CONFIG_FIELDS = ("decks", "new_per_day", "desired_retention", "day_starts_at", "level")
+
+
+class _Cache:
+    """$DRILL_HOME/cache/status.json: the parsed config keyed by config.toml's stat data (as
+    the parse caches are keyed), and the last fingerprint with its SHA-1. Both are exact
+    functions of what they are keyed by, so a prompt skips the TOML parser and hashlib
+    without ever reading a stale value. Best effort: a missing or odd file is a miss."""
+
+    def __init__(self, home):
+        import json
+
+        self.json = json
+        self.path = home.root / "cache" / "status.json"
+        try:
+            self.data = json.loads(self.path.read_text(encoding="utf-8"))
+        except Exception:
+            self.data = {}
+        self.changed = False
+
+    def config(self, home):
+        from drill.home import Config
+
+        st = home.config_path.stat()
+        key = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+        cached = self.data.get("config")
+        if isinstance(cached, dict) and cached.get("key") == key:
+            values = {k: cached[k] for k in CONFIG_FIELDS}
+            return Config(**{**values, "decks": tuple(values["decks"])}, path=home.config_path)
+        config = home.config()
+        self.data["config"] = {"key": key, **{k: getattr(config, k) for k in CONFIG_FIELDS}}
+        self.changed = True
+        return config
+
+    def signature(self, text: str) -> str:
+        cached = self.data.get("fingerprint")
+        if isinstance(cached, dict) and cached.get("text") == text:
+            return cached["sha1"]
+        self.data["fingerprint"] = {"text": text, "sha1": digest(text)}
+        self.changed = True
+        return self.data["fingerprint"]["sha1"]
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            from drill.home import write_private
+
+            self.path.parent.mkdir(mode=0o700, exist_ok=True)
+            write_private(self.path, self.json.dumps(self.data))
+        except OSError:
+            pass
 
 
 def fast_counts() -> dict | None:
@@ -185,7 +219,8 @@ def fast_counts() -> dict | None:
         return None  # a first run: the full path creates the home
     if not home.decks_dir.is_dir():
         return None
-    config = _config(home)
+    cache = _Cache(home)
+    config = cache.config(home)
     from drill.migrations import LATEST
     from drill.stats import status_counts
     from drill.store import Store
@@ -194,11 +229,12 @@ def fast_counts() -> dict | None:
     try:
         if store.schema_version() != LATEST:
             return None
-        if store.get_meta("sync_signature") != signature(home, config):
+        if store.get_meta("sync_signature") != cache.signature(fingerprint(home, config)):
             return None
         return status_counts(store, config, clock_from_env(), company=True)
     finally:
         store.close()
+        cache.save()
 
 
 def main() -> None:
