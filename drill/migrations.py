@@ -123,7 +123,13 @@ def m004_parameter_snapshots(db) -> None:
     if "review_id" not in db["params"].columns_dict:  # re-run on a re-numbered schema
         db["params"].add_column("review_id", int)
     db["param_snapshots"].create(
-        {"params_id": int, "card_id": int, "before": str},  # before: JSON of the card's state
+        {
+            "params_id": int,
+            "card_id": int,
+            "stability": float,  # the card's values before that adoption, exactly
+            "difficulty": float,
+            "due": str,
+        },
         pk=("params_id", "card_id"),
         if_not_exists=True,
     )

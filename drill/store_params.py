@@ -80,9 +80,8 @@ class ParameterQueries:
         for card_id, fields in updates.items():
             if params_id is not None:
                 self.conn.execute(
-                    "insert into param_snapshots (params_id, card_id, before) "
-                    "select ?, id, json_object('stability', stability, 'difficulty', "
-                    "difficulty, 'due', due, 'last_review', last_review) from cards where id = ?",
+                    "insert into param_snapshots (params_id, card_id, stability, difficulty, "
+                    "due) select ?, id, stability, difficulty, due from cards where id = ?",
                     [params_id, card_id],
                 )
             sets = ", ".join(f"{k} = ?" for k in fields)
@@ -109,14 +108,14 @@ class ParameterQueries:
                 )
             }
             kept = {
-                snap["card_id"]: json.loads(snap["before"])
+                snap.pop("card_id"): snap
                 for snap in self._all(
-                    "select card_id, before from param_snapshots where params_id = ?", [params_id]
+                    "select card_id, stability, difficulty, due from param_snapshots "
+                    "where params_id = ?",
+                    [params_id],
                 )
                 if snap["card_id"] not in since
             }
-            for state in kept.values():
-                del state["last_review"]
             self._write_states(kept)
             self._write_states({k: v for k, v in replayed.items() if k not in kept})
             self.conn.execute("delete from param_snapshots where params_id = ?", [params_id])

@@ -329,3 +329,27 @@ def test_revert_with_nothing_adopted_says_so(bank_home):
     result = CliRunner().invoke(cli, ["optimize", "--revert"])
     assert result.exit_code == 1 and result.exception is not None
     assert "no optimized parameters to revert" in result.output
+
+
+def test_adopt_then_revert_gives_every_card_back_byte_for_byte(bank_home, monkeypatch):
+    """On states py-fsrs really produced (full-precision floats), through the store."""
+    from drill.home import clock_from_env
+    from drill.library import Library
+    from drill.session import Answer, Session
+
+    store = Store(bank_home.db_path)
+    moment = datetime(2026, 12, 1, 9, tzinfo=TZ)
+    for day in range(6):
+        monkeypatch.setenv("DRILL_NOW", (moment + timedelta(days=day * 2)).isoformat())
+        session = Session(store, Library(bank_home, bank_home.config()), clock_from_env)
+        while (prompt := session.next_card()) is not None and session.done < 12:
+            session.grade(prompt, Answer(), 3 if session.done % 3 else 2)
+    before = card_states(store)
+    updates = optimize.replay(store.memory_log(), TRUE_PARAMETERS, reschedule=True)
+    params_id = store.adopt_parameters(list(TRUE_PARAMETERS), "now", 0.3, 0.05, 10, updates)
+    assert card_states(store) != before
+    latest, previous = store.previous_parameters()
+    assert latest["id"] == params_id and previous is None
+    store.revert_parameters(params_id, optimize.replay(store.memory_log(), previous))
+    assert card_states(store) == before
+    assert store.parameters() is None
