@@ -155,13 +155,13 @@ def study_day(moment: datetime) -> str:
 
 def simulate(rng, scheduler, start: datetime, end: datetime, budget: int, kind: str):
     """One card's history: reviews around the due date, ratings drawn from predicted recall."""
-    from drill.scheduling import Memory, retrievability, review
+    from drill.scheduling import Memory, recall_at, review
 
     memory = Memory()
     at = start
     reviews = []
     while at < end and len(reviews) < budget:
-        recall = retrievability(memory, at, scheduler) if memory.state != "new" else 0.6
+        recall = recall_at(memory, at, scheduler.parameters) if memory.state != "new" else 0.6
         forgot = rng.random() > recall
         rating = 1 if forgot else rng.choices([2, 3, 4], weights=[25, 65, 10])[0]
         before = {**memory.to_row(), "buried_until": None}
