@@ -175,7 +175,7 @@ class Library:
         return wanted
 
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: questions carry red_flags and rubric
 
 
 def _read_cache(path: Path, signature: str):
