@@ -105,10 +105,16 @@ def _home_root():
     return Path(base) / "drill"  # click.get_app_dir("drill") on Linux
 
 
-def fingerprint(home, config) -> str:
-    """The text `Library(home, config).signature()` hashes, from stat calls only, without
-    importing the library (a test keeps the two equal)."""
+LIBRARY_CACHE_FORMAT = 2  # library.CACHE_FORMAT, part of the signature (a test keeps it equal)
+
+
+def signature(home, config) -> str:
+    """`Library(home, config).signature()` without importing the library (a test keeps the
+    two equal): drill's version, the deck names, and each file's mode and content digest."""
+    import hashlib
     from pathlib import Path
+
+    from drill import __version__
 
     package = Path(__file__).resolve().parent  # decks.shipped_decks_dir, without its import
     taxonomy = "taxonomy.toml"
@@ -132,35 +138,24 @@ def fingerprint(home, config) -> str:
     files = [shipped / taxonomy, home.decks_dir / taxonomy]
     files += [available[name] for name in names if name in available]
     files += story_files(home.stories_dir) + story_files(shipped / "examples")
-    parts = [",".join(names)]
+    parts = [f"drill {__version__} cache {LIBRARY_CACHE_FORMAT}", ",".join(names)]
     for path in files:
         try:
             st = path.stat()
-            parts.append(f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_mode}")
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            parts.append(f"{path}:{st.st_mode}:{digest}")
         except OSError:
             parts.append(f"{path}:-")
-    return "\n".join(parts)
-
-
-def digest(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha1(text.encode()).hexdigest()
-
-
-def signature(home, config) -> str:
-    """`Library(home, config).signature()`, computed here."""
-    return digest(fingerprint(home, config))
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
 
 CONFIG_FIELDS = ("decks", "new_per_day", "desired_retention", "day_starts_at", "level")
 
 
 class _Cache:
-    """$DRILL_HOME/cache/status.json: the parsed config keyed by config.toml's stat data (as
-    the parse caches are keyed), and the last fingerprint with its SHA-1. Both are exact
-    functions of what they are keyed by, so a prompt skips the TOML parser and hashlib
-    without ever reading a stale value. Best effort: a missing or odd file is a miss."""
+    """$DRILL_HOME/cache/status.json: the parsed config with the exact text it came from, so a
+    prompt skips the TOML parser while config.toml reads the same. Best effort: a missing or
+    odd file is a miss."""
 
     def __init__(self, home):
         import json
@@ -176,8 +171,7 @@ class _Cache:
     def config(self, home):
         from drill.home import Config
 
-        st = home.config_path.stat()
-        key = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+        key = home.config_path.read_text(encoding="utf-8")
         cached = self.data.get("config")
         if isinstance(cached, dict) and cached.get("key") == key:
             values = {k: cached[k] for k in CONFIG_FIELDS}
@@ -186,14 +180,6 @@ class _Cache:
         self.data["config"] = {"key": key, **{k: getattr(config, k) for k in CONFIG_FIELDS}}
         self.changed = True
         return config
-
-    def signature(self, text: str) -> str:
-        cached = self.data.get("fingerprint")
-        if isinstance(cached, dict) and cached.get("text") == text:
-            return cached["sha1"]
-        self.data["fingerprint"] = {"text": text, "sha1": digest(text)}
-        self.changed = True
-        return self.data["fingerprint"]["sha1"]
 
     def save(self) -> None:
         if not self.changed:
@@ -229,7 +215,7 @@ def fast_counts() -> dict | None:
     try:
         if store.schema_version() != LATEST:
             return None
-        if store.get_meta("sync_signature") != cache.signature(fingerprint(home, config)):
+        if store.get_meta("sync_signature") != signature(home, config):
             return None
         return status_counts(store, config, clock_from_env(), company=True)
     finally:

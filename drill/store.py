@@ -1,23 +1,34 @@
-"""The only module that speaks SQL (with its parts store_admin.py and store_params.py).
-
-Every review and its card update commit together.
-"""
+"""The daily work on drill.db: cards, reviews, mappings, plans. Every review and its card
+update commit together. SQL lives here and in its neighbours: `database.py` (opening the
+file safely), `upkeep.py` (doctor's and the backup's queries) and `store_params.py` (FSRS
+parameters: the optimizer's log, adopting and reverting)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from drill.database import (
+    connect,
+    create,
+    database_error,
+    file_identity,
+    open_read_only,
+    rescue_deleted_log,
+    take_daily_backup,
+    when_unlocked,
+    writable,
+)
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
-from drill.store_admin import AdminQueries
 from drill.store_params import ParameterQueries
+from drill.upkeep import Upkeep
 
+CARD_IDENTITY = ("kind", "ref", "facet")
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
@@ -41,40 +52,41 @@ class StatusCounts:
     next_at: str | None  # UTC ISO
 
 
-def _when_unlocked(action: Callable[[], object], seconds: float = 15.0) -> object:
-    """Retry `action` while another process holds the database lock, up to `seconds`."""
-    deadline = time.monotonic() + seconds
-    delay = 0.005
-    while True:
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            message = str(exc)
-            if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
+class Store(Upkeep, ParameterQueries):
+    """drill.db: cards, reviews, mappings, plans, parameters, rehearsals."""
 
-
-class Store(AdminQueries, ParameterQueries):
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
+        self.read_only = False
+        self._backed_up = False
+        if self.path is not None and not self.path.exists():
+            create(self.path)
+        if self.path is not None and self.path.is_file() and self.path.stat().st_size == 0:
+            raise DrillError(
+                f"{self.path} is empty (0 bytes): its history is not in it. If this home is "
+                "new, delete the file; otherwise `drill doctor` names the backup to restore"
+            )
         try:
-            fresh = self.path is not None and not self.path.exists()
-            self.conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
-            if fresh:
-                self.path.chmod(0o600)
-            self.conn.execute("PRAGMA busy_timeout = 15000")
-            # switching to WAL takes an exclusive lock that the busy timeout does not cover
-            _when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
+            if self.path is not None and not writable(self.path):
+                self.conn = open_read_only(self.path)
+                self.read_only = True
+            else:
+                self.conn = connect(path)
+                # switching to WAL takes an exclusive lock that the busy timeout does not cover
+                when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if schema_version(self.conn) != LATEST:
-                _when_unlocked(lambda: migrate(self.conn, self.path))
+                if self.read_only:
+                    raise DrillError(f"{path} needs an upgrade, but it is read-only")
+                when_unlocked(lambda: migrate(self.conn, self.path))
+            self._identity = file_identity(self.path)
         except sqlite3.DatabaseError as exc:
-            raise DrillError(
-                f"{path}: cannot open the database ({exc}); try `drill doctor`"
-            ) from None
+            raise database_error(self.path, exc) from None
+
+    def replaced(self) -> bool:
+        """Has another drill.db taken this one's place (an import swapped the home in)?"""
+        return self.path is not None and file_identity(self.path) != self._identity
 
     def close(self) -> None:
         self.conn.close()
@@ -85,7 +97,15 @@ class Store(AdminQueries, ParameterQueries):
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if not self._backed_up and not self.read_only and self.path is not None:
+            self._backed_up = True
+            take_daily_backup(self.conn, self.path)
+        if not self.read_only and self.path is not None:
+            rescue_deleted_log(self.conn, self.path)
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise database_error(self.path, exc) from None
         try:
             yield self.conn
         except BaseException:
@@ -234,12 +254,19 @@ class Store(AdminQueries, ParameterQueries):
         The card row is re-read inside the transaction: `before` is what was really there, so
         undo is exact even if another session touched the card meanwhile.
         """
+        if self.replaced():
+            raise DrillError(
+                f"{self.path} was replaced meanwhile (an import?); this grade was not saved, "
+                "start drill again"
+            )
         with self.transaction():
             before = self.card(card_id)
             if before is None:
                 raise DrillError(f"card {card_id} no longer exists")
-            if expect_before is not None and any(
-                before[k] != expect_before[k] for k in CARD_FIELDS
+            if expect_before is not None and any(  # the same card (an import may have put
+                before[k] != expect_before[k]  # another in its place) in the same state
+                for k in (*CARD_IDENTITY, *CARD_FIELDS)
+                if k in expect_before
             ):
                 raise StaleCard(card_id)
             snapshot = {k: before[k] for k in (*CARD_FIELDS, "buried_until")}
@@ -496,6 +523,15 @@ class Store(AdminQueries, ParameterQueries):
         ]
 
     # --- progress and data --------------------------------------------------------------------
+
+    BACKUP_TABLES = {  # table -> the order its rows are written in, so backups are byte-stable
+        "cards": "id",
+        "reviews": "id",
+        "mappings": "question, story",
+        "plans": "id",
+        "params": "id",
+        "rehearsals": "id",
+    }
 
     def review_log(self, since_day: str | None = None) -> list[dict]:
         """Reviews with their card and the card's state before them, oldest first.

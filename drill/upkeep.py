@@ -1,7 +1,6 @@
-"""The store's queries for `drill doctor` and for backups: schema, integrity, whole tables.
+"""drill.db's upkeep: the schema as it is, integrity, orphans, the JSON backup's rows.
 
-A part of `Store` (it inherits them), kept apart so each file stays readable; like store.py,
-it is where SQL is spoken.
+`drill doctor` and `drill import`/`export` use these; the daily work is in `store.py`.
 """
 
 from __future__ import annotations
@@ -10,33 +9,30 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from drill.database import BUSY_SECONDS, file_identity, writable
 from drill.migrations import migrate, schema_version
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from drill.store import Store
 
+class Upkeep:
+    """Mixed into `Store`: queries for doctor and the backup (they use its connection)."""
 
-class AdminQueries:
-    """Schema and integrity checks, backup rows and restore, repairs (mixed into Store)."""
-
-    BACKUP_TABLES = {  # table -> the order its rows are written in, so backups are byte-stable
-        "cards": "id",
-        "reviews": "id",
-        "mappings": "question, story",
-        "plans": "id",
-        "params": "id",
-        "rehearsals": "id",
-    }
+    conn: sqlite3.Connection
+    path: Path | None
 
     @classmethod
-    def open_unmigrated(cls, path: Path | str) -> Store:
+    def open_unmigrated(cls, path: Path | str):
         """Open without migrating, so `drill doctor` can look at a schema as it is."""
         store = cls.__new__(cls)
         store.path = Path(path)
-        store.conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
-        store.conn.execute("PRAGMA busy_timeout = 15000")
+        store.read_only = not writable(store.path)
+        store._backed_up = True  # doctor looks; it never takes a backup of what it examines
+        uri = f"file:{path}?mode=ro" if store.read_only else str(path)
+        store.conn = sqlite3.connect(
+            uri, uri=store.read_only, timeout=BUSY_SECONDS, isolation_level=None
+        )
+        store.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
         store.conn.execute("PRAGMA foreign_keys = ON")
+        store._identity = file_identity(store.path)
         return store
 
     def migrate(self) -> int:
@@ -67,7 +63,6 @@ class AdminQueries:
         with self.transaction():
             for table in reversed(list(self.BACKUP_TABLES)):  # reviews before the cards they need
                 self.conn.execute(f"delete from {table}")
-            self.conn.execute("delete from param_snapshots")  # not in backups: no revert after
             for table in self.BACKUP_TABLES:
                 for row in tables.get(table, []):
                     columns = list(row)
@@ -76,6 +71,7 @@ class AdminQueries:
                         f"values ({', '.join('?' * len(columns))})",
                         [row[c] for c in columns],
                     )
+            self.conn.execute("delete from param_snapshots")  # not in backups: no revert after
             self._resync()
             write_files()
 
