@@ -108,10 +108,34 @@ def _home_root():
 LIBRARY_CACHE_FORMAT = 2  # library.CACHE_FORMAT, part of the signature (a test keeps it equal)
 
 
-def signature(home, config) -> str:
+RACY_NS = 2_000_000_000  # a digest is reused only for a file unchanged for 2 s before it
+
+
+def _digest(path, st, cache) -> str:
+    """A file's content digest (as Library's), reused from `cache` only while the file's
+    inode, size, mtime and ctime are those it was taken at, and it was taken at least 2 s after
+    the file last changed. ctime is set by the kernel on every write and on every change of
+    mtime, so an edit that restores size and mtime still changes it; the 2 s margin covers
+    file systems with coarse timestamps (git's racy-clean rule)."""
+    key = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    files = cache.data.setdefault("files", {}) if cache is not None else {}
+    entry = files.get(str(path))
+    changed = max(st.st_mtime_ns, st.st_ctime_ns)
+    if isinstance(entry, dict) and entry.get("key") == key and changed < entry["at"] - RACY_NS:
+        return entry["digest"]
+    import hashlib
+    import time
+
+    digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    if cache is not None:
+        files[str(path)] = {"key": key, "digest": digest, "at": time.time_ns()}
+        cache.changed = True
+    return digest
+
+
+def signature(home, config, cache: _Cache | None = None) -> str:
     """`Library(home, config).signature()` without importing the library (a test keeps the
     two equal): drill's version, the deck names, and each file's mode and content digest."""
-    import hashlib
     from pathlib import Path
 
     from drill import __version__
@@ -142,20 +166,29 @@ def signature(home, config) -> str:
     for path in files:
         try:
             st = path.stat()
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-            parts.append(f"{path}:{st.st_mode}:{digest}")
+            parts.append(f"{path}:{st.st_mode}:{_digest(path, st, cache)}")
         except OSError:
             parts.append(f"{path}:-")
-    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+    text = "\n".join(parts)
+    known = cache.data.get("signature") if cache is not None else None
+    if isinstance(known, dict) and known.get("text") == text:
+        return known["sha1"]  # SHA-1 is a function of the text: no need to import hashlib
+    import hashlib
+
+    sha1 = hashlib.sha1(text.encode()).hexdigest()
+    if cache is not None:
+        cache.data["signature"] = {"text": text, "sha1": sha1}
+        cache.changed = True
+    return sha1
 
 
 CONFIG_FIELDS = ("decks", "new_per_day", "desired_retention", "day_starts_at", "level")
 
 
 class _Cache:
-    """$DRILL_HOME/cache/status.json: the parsed config with the exact text it came from, so a
-    prompt skips the TOML parser while config.toml reads the same. Best effort: a missing or
-    odd file is a miss."""
+    """$DRILL_HOME/cache/status.json: the parsed config with the exact text it came from, and
+    the files' digests (see `_digest`), so a prompt neither parses TOML nor reads every story
+    and deck. Best effort: a missing or odd file is a miss."""
 
     def __init__(self, home):
         import json
@@ -215,7 +248,7 @@ def fast_counts() -> dict | None:
     try:
         if store.schema_version() != LATEST:
             return None
-        if store.get_meta("sync_signature") != signature(home, config):
+        if store.get_meta("sync_signature") != signature(home, config, cache):
             return None
         return status_counts(store, config, clock_from_env(), company=True)
     finally:

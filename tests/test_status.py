@@ -241,3 +241,26 @@ def test_the_bash_script_fills_compreply_with_a_story_id(bank_home, tmp_path):
     done = subprocess.run(["bash", "-c", driver], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["mentor"]
+
+
+def test_digests_are_reused_only_while_a_file_is_untouched(bank_home, monkeypatch, capsys):
+    from pathlib import Path
+
+    full()
+    monkeypatch.setattr(status, "RACY_NS", 0)  # trust a digest as soon as it is taken
+    assert status.fast_counts() is not None  # takes and keeps every digest
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    assert status.fast_counts() is not None and reads == []
+    story = bank_home.stories_dir / "mentor.md"
+    before = story.stat()
+    text = story.read_text()
+    story.write_text(text.replace("mentor", "MENTOR", 1))  # same size
+    os.utime(story, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the old mtime back
+    assert story.stat().st_size == before.st_size
+    assert story.stat().st_mtime_ns == before.st_mtime_ns
+    assert status.fast_counts() is None  # the content changed: only a sync can tell
+    assert reads == ["mentor.md"]
+    monkeypatch.setattr(Path, "read_bytes", real)
+    agree(capsys, monkeypatch, fast_path=False)
