@@ -9,7 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from drill.database import (
@@ -25,6 +25,7 @@ from drill.database import (
 )
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
+from drill.records import Rehearsal
 from drill.store_params import ParameterQueries
 from drill.upkeep import Upkeep
 
@@ -396,7 +397,8 @@ class Store(Upkeep, ParameterQueries):
 
     # --- rehearsals --------------------------------------------------------------------------
 
-    def add_rehearsal(self, row: dict) -> int:
+    def add_rehearsal(self, rehearsal: Rehearsal) -> int:
+        row = asdict(rehearsal)
         columns = ", ".join(row)
         with self.transaction():
             cursor = self.conn.execute(

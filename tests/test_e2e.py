@@ -96,6 +96,8 @@ def test_map_sprint_in_a_terminal(env):
     child = spawn(env, "map", "--seconds", "8", "--cards", "2")
     child.expect(r"\d\.\ds left")  # the live countdown in the toolbar
     child.send("zzz-not-a-story\r")
+    child.expect("No story matches")  # a typo asks again; Enter alone is "no idea"
+    child.send("\r")
     child.expect(r"→ Again")
     child.expect("Story>")
     child.send("\r")
