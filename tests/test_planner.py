@@ -117,6 +117,27 @@ def test_a_card_that_cannot_be_reached_is_named_and_the_rest_of_the_cap_used():
     assert plan.recall_planned[lost] == 0.0 and plan.share_ready() == pytest.approx(2 / 3)
 
 
+def test_cards_already_at_the_target_get_nothing_even_with_room_to_spare():
+    # ready at T and not due before it under their normal schedule (interval ~ stability)
+    ready = [learned(i, 80.0 + i, 2.0) for i in range(1, 6)]
+    weak = [learned(10, 3.0, 3.0), PlanCard(11)]
+    plan = planner.plan(ready + weak, NOW, at(5, 6), W, 0.9, 45)
+    assert all(plan.recall_now[c.id] >= 0.9 for c in ready)
+    assert all(reviews_of(plan, c.id) == [] for c in ready)
+    assert plan.reviews == len(reviews_of(plan, 10)) + len(reviews_of(plan, 11)) <= 4
+    assert plan.unreachable == []
+
+
+def test_under_a_tight_cap_the_card_with_most_to_gain_gets_the_review():
+    # one review today, the interview tonight: a never-seen card gains far more from it than
+    # the company's own card already at 0.85, so mean recall at T is highest that way
+    almost = PlanCard(1, 10.0, 5.0, NOW - timedelta(days=12), priority=1)
+    plan = planner.plan([almost, PlanCard(2)], NOW, at(0, 10), W, 0.9, 1)
+    assert 0.8 < plan.recall_now[1] < 0.9
+    assert plan.today() == (2,) and plan.recall_planned[2] > 0.9
+    assert plan.unreachable == [1]
+
+
 def test_a_card_reviewed_today_is_not_planned_again_today():
     card = learned(1, 0.2, 0.1)
     plan = planner.plan([card], NOW, at(0, 10), W, 0.9, 10, done_today=1, reviewed_today={1})
@@ -124,13 +145,14 @@ def test_a_card_reviewed_today_is_not_planned_again_today():
     assert plan.recall_planned[1] == plan.recall_now[1] < 0.9
 
 
-def test_new_cards_are_introduced_early_enough_at_two_weeks():
+def test_new_cards_at_two_weeks_get_the_fewest_reviews_and_none_in_the_last_session():
+    # one review reaches 0.9 at T only from 2.25 days before (days 12 and 13, ten a day);
+    # the last morning (day 14) costs double (no later session to mend a lapse), so the other
+    # ten cards get two earlier reviews: 40 in all is the cheapest plan
     plan = planner.plan([PlanCard(i) for i in range(30)], NOW, at(14, 6), W, 0.9, 10)
-    assert plan.unreachable == []
-    for i in range(30):
-        days = reviews_of(plan, i)
-        assert 1 <= len(days) <= 3 and days[0] <= 12
-        assert not any(plan.days[k].final for k in days)  # two weeks leave room before
+    assert plan.unreachable == [] and plan.reviews == 40
+    assert plan.days[14].cards == ()
+    assert sorted(len(reviews_of(plan, i)) for i in range(30)) == [1] * 20 + [2] * 10
 
 
 def test_days_respect_the_cap_and_what_was_done_today():
@@ -161,11 +183,18 @@ def test_deadline_simulation_reduced_run():
     import deadline_sim
 
     lines: list[str] = []
-    table = deadline_sim.table(2, [5], 45, out=lines.append)
+    table = deadline_sim.table(2, [5, 14], 45, out=lines.append)
     assert any(line.startswith("| 5 | (c) planner") for line in lines)
-    planned, brought = table[5, "c"], table[5, "b"]
-    assert planned["largest"] <= 45
-    assert planned["recall"] > brought["recall"] and planned["share"] >= 0.9
+    for days in (5, 14):
+        brought = table[days, "b"]
+        for strategy in ("c", "c="):
+            planned = table[days, strategy]
+            assert planned["largest"] <= 45 and planned["share"] >= 0.95
+            assert planned["recall"] > brought["recall"] + 0.2
+    # held to (b)'s reviews day by day at 5 days; on its own at 14, far fewer than (b)
+    assert table[5, "c="]["reviews"] <= table[5, "b"]["reviews"]
+    assert table[14, "c"]["reviews"] < 0.8 * table[14, "b"]["reviews"]
+    assert table[5, "c"]["relevant"] < table[5, "b"]["reviews"]  # the interview's own share
 
 
 # --- in the product --------------------------------------------------------------------------
@@ -309,6 +338,20 @@ def test_plan_daily_minutes_is_checked(value):
     assert parse_config("").plan_daily_minutes == 15
     with pytest.raises(DrillError, match=r"config.toml:2: plan_daily_minutes must be"):
         parse_config(f"level = 'senior'\nplan_daily_minutes = {value}\n")
+
+
+def test_plan_show_and_the_daily_note_say_what_cannot_be_reached(bank_home, monkeypatch):
+    bank_home.config_path.write_text('decks = ["core"]\nplan_daily_minutes = 1\n')  # 3 a day
+    run("plan", "add", "amazon", "2026-12-02 14:00")
+    shown = json.loads(run("plan", "show", "1", "--json").output)
+    missing = len(shown["unreachable_cards"])
+    assert missing > 0 and shown["unreachable"] == missing
+    text = " ".join(run("plan", "show", "1").output.split())
+    best = f"{shown['recall_planned']:.0%}"
+    assert f"Out of reach: {missing} of {shown['cards']} cards stay under 90%" in text
+    assert f"{best} recall is the best this cap allows" in text
+    note = session_for(bank_home).plan_note()
+    assert f"{missing} of {shown['cards']} cards cannot reach 90% by then at 1 min a day" in note
 
 
 def test_plan_show_of_a_past_interview_says_so(bank_home, monkeypatch):
