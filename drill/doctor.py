@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from drill.migrations import LATEST
 
 EXPECTED_TABLES = {"cards", "reviews", "mappings", "plans", "params", "meta", "rehearsals"}
+EXPECTED_TABLES |= {"assignments", "loops"}  # drill assign, drill loop
 
 
 @dataclass(frozen=True)

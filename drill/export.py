@@ -29,6 +29,7 @@ VERSION = 1
 DECK_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.toml$")
 TEXT_KEYS = ("stories", "decks")  # file name -> text
 TABLE_KEYS = ("cards", "reviews", "mappings", "plans", "params", "rehearsals")
+TABLE_KEYS += ("assignments", "loops")  # drill assign, drill loop
 
 
 # --- the JSON backup --------------------------------------------------------------------------
@@ -104,6 +105,8 @@ def parse_backup(text: str | bytes, name: str, tables: dict[str, list[dict]]) ->
             f"backup version {data.get('version')!r} is not one this drill reads ({VERSION}); "
             "upgrade drill or export again"
         )
+    for key in ("assignments", "loops"):  # backups made before `drill loop` lack them
+        data.setdefault(key, [])
     missing = [k for k in ("config", *TEXT_KEYS, *TABLE_KEYS) if k not in data]
     if missing:
         raise fail(f"missing key{'s' * (len(missing) > 1)}: {', '.join(missing)}")
@@ -161,7 +164,7 @@ def parse_backup(text: str | bytes, name: str, tables: dict[str, list[dict]]) ->
     for index, row in enumerate(data["reviews"]):
         if row["card_id"] not in card_ids:
             raise fail(f'"reviews"[{index}]: card {row["card_id"]} is not in "cards"')
-    for table in ("cards", "reviews", "plans", "params", "rehearsals"):
+    for table in ("cards", "reviews", "plans", "params", "rehearsals", "loops"):
         ids = [row.get("id") for row in data[table]]
         if len(ids) != len(set(ids)) or not all(isinstance(i, int) for i in ids):
             raise fail(f'"{table}": every row needs a distinct whole-number "id"')

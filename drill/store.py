@@ -11,6 +11,7 @@ from pathlib import Path
 
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
+from drill.store_loop import LoopRecords
 
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
@@ -34,7 +35,7 @@ def _when_unlocked(action: Callable[[], object], seconds: float = 15.0) -> objec
             delay = min(delay * 2, 0.1)
 
 
-class Store:
+class Store(LoopRecords):  # the plan and loop tables: drill/store_loop.py
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
         try:
@@ -419,6 +420,8 @@ class Store:
         "plans": "id",
         "params": "id",
         "rehearsals": "id",
+        "assignments": "framework, target",
+        "loops": "id",
     }
 
     @classmethod

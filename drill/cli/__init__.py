@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from drill.cli import coach, core, data, modes, story
+from drill.cli import coach, core, data, loop, modes, story
 from drill.errors import DrillError
 
 
@@ -40,7 +40,7 @@ def cli(ctx: click.Context) -> None:
         ctx.invoke(core.daily)
 
 
-for module in (core, story, modes, coach, data):
+for module in (core, story, modes, coach, data, loop):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -1,0 +1,244 @@
+"""The story plan: an exact assignment of stories to principles, with pins and gaps."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+
+import pytest
+from click.testing import CliRunner
+
+from drill.assign import (
+    StoryFacts,
+    Target,
+    hungarian,
+    make_plan,
+    readiness,
+    scores_for,
+    solve,
+)
+from drill.cli import cli
+
+LEVEL = "senior"
+
+
+def facts(story: str, depths: dict, level: str = "senior", drilled: float = 0.0) -> StoryFacts:
+    return StoryFacts(story, depths, level, drilled)
+
+
+def targets(*ids: str) -> list[Target]:
+    return [Target(t, t.title(), (f"cat-{t}",)) for t in ids]
+
+
+# --- the solver against brute force -----------------------------------------------------------
+
+
+def objective(plan: dict, scores: dict, cap: int) -> tuple:
+    """What the plan optimises, lexicographically: coverage, then fewer reuses, then fit."""
+    uses: dict[str, int] = {}
+    for story in plan.values():
+        if story:
+            uses[story] = uses.get(story, 0) + 1
+    assert all(n <= cap for n in uses.values())
+    covered = sum(1 for s in plan.values() if s)
+    reuse = sum(n * (n - 1) // 2 for n in uses.values())
+    fit = sum(scores[(s, t)] for t, s in plan.items() if s)
+    return (covered, -reuse, fit)
+
+
+def brute_force(ids: list[str], scores: dict, cap: int) -> tuple:
+    stories = sorted({s for s, _ in scores})
+    best = None
+    for choice in itertools.product([None, *stories], repeat=len(ids)):
+        plan = dict(zip(ids, choice, strict=True))
+        if any(s and (s, t) not in scores for t, s in plan.items()):
+            continue
+        if any(choice.count(s) > cap for s in stories):
+            continue
+        value = objective(plan, scores, cap)
+        best = value if best is None or value > best else best
+    return best
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_solve_matches_brute_force_on_small_random_banks(seed):
+    rng = random.Random(seed)
+    ids = [f"p{i}" for i in range(rng.randint(1, 5))]
+    stories = [f"s{j}" for j in range(rng.randint(1, 4))]
+    scores = {(s, t): rng.randint(0, 1000) for s in stories for t in ids if rng.random() < 0.5}
+    cap = rng.randint(1, 3)
+    plan = solve(ids, scores, cap)
+    assert set(plan) == set(ids)
+    assert objective(plan, scores, cap) == brute_force(ids, scores, cap)
+
+
+def test_hungarian_finds_the_cheapest_assignment():
+    cost = [[4, 1, 3], [2, 0, 5], [3, 2, 2]]
+    cols = hungarian(cost)
+    assert sorted(cols) == [0, 1, 2]
+    assert sum(cost[r][c] for r, c in enumerate(cols)) == 5
+
+
+# --- plans with a known best answer -----------------------------------------------------------
+
+
+def test_each_story_once_when_the_bank_allows_even_over_a_deeper_fit():
+    # "a" is deep on both; covering both with "a" would be allowed (cap 2) but "b" exists
+    plan = make_plan(
+        "x",
+        targets("ownership", "dive-deep"),
+        [
+            facts("a", {"ownership": "deep", "dive-deep": "deep"}),
+            facts("b", {"dive-deep": "surface"}),
+        ],
+    )
+    assert {p.target: p.story for p in plan.picks} == {"ownership": "a", "dive-deep": "b"}
+    assert plan.uses() == {"a": 1, "b": 1}
+
+
+def test_deep_beats_surface_and_level_and_drill_break_ties():
+    ts = targets("ownership")
+    deep = make_plan(
+        "x", ts, [facts("s", {"ownership": "surface"}), facts("d", {"ownership": "deep"})]
+    )
+    assert deep.picks[0].story == "d"
+    level = make_plan(
+        "x",
+        ts,
+        [facts("m", {"ownership": "deep"}, "mid"), facts("s", {"ownership": "deep"}, "senior")],
+    )
+    assert level.picks[0].story == "s"
+    drilled = make_plan(
+        "x",
+        ts,
+        [facts("new", {"ownership": "deep"}), facts("old", {"ownership": "deep"}, drilled=0.9)],
+    )
+    assert drilled.picks[0].story == "old"
+
+
+def test_a_bank_that_cannot_cover_everything_shows_the_gap_and_the_story_to_write():
+    ts = [
+        Target("think-big", "Think Big", ("ambiguity", "scope")),
+        Target("frugality", "Frugality", ("scope", "delivery")),
+        Target("ownership", "Ownership", ("ownership",)),
+        Target("dive-deep", "Dive Deep", ("technical-decision",)),
+    ]
+    bank = [facts("a", {"ownership": "deep", "dive-deep": "deep"})]
+    plan = make_plan("x", ts, bank, cap=2)
+    assert plan.covered == ["ownership", "dive-deep"]
+    assert plan.uncovered == ["think-big", "frugality"]
+    assert plan.suggestion.targets == ("think-big", "frugality")
+    assert plan.suggestion.category == "scope"  # the category both principles share
+    assert plan.suggestion.gain == 2
+
+
+def test_suggestion_counts_a_story_freed_for_an_uncovered_principle():
+    # a answers x and y (cap 2) and could answer z too; a new story on y frees a for z
+    ts = targets("x", "y", "z")
+    bank = [facts("a", {"x": "deep", "y": "deep", "z": "surface"})]
+    plan = make_plan("k", ts, bank, cap=2)
+    assert plan.uncovered == ["z"]
+    suggestion = plan.suggestion
+    assert suggestion.gain == 1 and "z" in suggestion.targets
+    plan3 = make_plan("k", ts, bank, cap=1)
+    assert plan3.suggestion.gain == 1
+
+
+def test_pins_are_kept_and_the_rest_is_solved_around_them():
+    ts = targets("ownership", "dive-deep")
+    bank = [
+        facts("a", {"ownership": "deep", "dive-deep": "deep"}),
+        facts("b", {"dive-deep": "surface"}),
+    ]
+    plan = make_plan("x", ts, bank, pins={"dive-deep": "a"})
+    chosen = {p.target: p.story for p in plan.picks}
+    assert chosen == {"dive-deep": "a", "ownership": "a"}
+    assert [p.pinned for p in plan.picks] == [False, True]
+    # a pin on a story that does not state the principle stands, with no depth
+    pinned = make_plan("x", ts, bank, pins={"ownership": "b"})
+    assert pinned.picks[0].story == "b" and pinned.picks[0].depth == ""
+
+
+def test_pins_to_vanished_stories_or_over_the_cap_are_reported():
+    ts = targets("p", "q", "r")
+    bank = [facts("a", {"p": "deep"})]
+    plan = make_plan("x", ts, bank, pins={"p": "gone", "nope": "a"}, cap=2)
+    assert any("no story 'gone'" in m for m in plan.problems)
+    assert any("'nope' is not in this plan" in m for m in plan.problems)
+    over = make_plan("x", ts, bank, pins={"p": "a", "q": "a", "r": "a"}, cap=2)
+    assert any("over the cap of 2" in m for m in over.problems)
+
+
+def test_readiness_counts_principles_with_a_drilled_story():
+    rows = [
+        {"target": "p", "story": "a"},
+        {"target": "q", "story": "b"},
+        {"target": "r", "story": None},
+    ]
+    ready = readiness(rows, {"a": 0.95, "b": 0.5}, 0.9)
+    assert ready == {"principles": 3, "covered": 2, "drilled": 1, "stories": {"a": 0.95, "b": 0.5}}
+
+
+def test_scores_ignore_principles_outside_the_plan():
+    scores = scores_for(targets("p"), [facts("a", {"p": "deep", "other": "deep"})], LEVEL)
+    assert list(scores) == [("a", "p")]
+
+
+# --- the command on the example bank ----------------------------------------------------------
+
+
+def test_assign_on_the_example_bank_covers_all_sixteen_principles_at_most_twice_each(home):
+    result = CliRunner().invoke(cli, ["assign", "--company", "amazon", "--json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    picks = {p["target"]: p for p in plan["picks"]}
+    assert len(picks) == 16 and plan["uncovered"] == []
+    uses: dict[str, int] = {}
+    for p in picks.values():
+        uses[p["story"]] = uses.get(p["story"], 0) + 1
+    assert max(uses.values()) == 2 and len(uses) == 8  # 8 stories, 16 principles: all used
+    assert picks["think-big"]["story"] == "eu-data-residency"  # the only deep one
+    assert picks["hire-and-develop-the-best"]["depth"] == "deep"
+
+
+def test_assign_without_a_framework_plans_the_required_categories(home):
+    result = CliRunner().invoke(cli, ["assign", "--json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    assert plan["framework"] == "categories"
+    assert [p["target"] for p in plan["picks"]][:2] == [
+        "technical-decision",
+        "cross-functional-conflict",
+    ]
+    assert len({p["story"] for p in plan["picks"]}) == len(plan["picks"])  # one story each
+
+
+def test_assign_set_and_unset_pin_a_story_and_the_plan_is_stored(home):
+    from drill.assign import assigned_stories
+    from drill.store import Store
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["assign", "set", "frugality", "rates-api-sunset"])
+    assert result.exit_code == 0, result.output
+    out = runner.invoke(cli, ["assign", "--company", "amazon"])
+    assert out.exit_code == 0
+    assert "rates-api-sunset*" in out.output and "* pinned" in out.output
+    assert max(len(line) for line in out.output.splitlines()) < 80
+    store = Store(home.db_path)
+    rows = {r["target"]: r for r in store.plan_rows("amazon")}
+    assert rows["frugality"]["story"] == "rates-api-sunset" and rows["frugality"]["pinned"] == 1
+    assert "rates-api-sunset" in assigned_stories(store, "Amazon")
+    assert runner.invoke(cli, ["assign", "unset", "frugality"]).exit_code == 0
+    assert store.pins("amazon") == {}
+    again = runner.invoke(cli, ["assign", "unset", "frugality"])
+    assert again.exit_code == 1 and "no pin on frugality" in again.output
+
+
+def test_assign_set_rejects_unknown_principles_and_stories_in_one_line(home):
+    runner = CliRunner()
+    bad = runner.invoke(cli, ["assign", "set", "frugal", "rates-api-sunset"])
+    assert bad.exit_code == 2 and "'frugal' is neither a principle" in bad.output
+    assert bad.exception is None or isinstance(bad.exception, SystemExit)
+    missing = runner.invoke(cli, ["assign", "set", "frugality", "nope"])
+    assert missing.exit_code == 2 and "no story 'nope'" in missing.output
