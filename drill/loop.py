@@ -253,24 +253,18 @@ def seat_interviewers(
         pool = [q for q in questions if first in tags(q) and q.id not in used_questions]
         if not pool:
             continue
-        owned = [first]
-        for other in list(order):
-            if len(owned) >= per_interviewer:
-                break
-            if any(other in tags(q) for q in pool):
-                owned.append(other)
-                order.remove(other)
-        while len(owned) < per_interviewer and order and len(order) > count - len(out) - 1:
-            owned.append(order.pop(0))
         question = min(
             pool,
             key=lambda q: (
                 q.id in seen_questions,
-                -sum(t in tags(q) for t in owned),
+                -sum(t in tags(q) for t in order if t not in recent),  # fresh partners
                 all(w in seen_wordings for w in q.wordings),
                 pool.index(q),
             ),
         )
+        partners = sorted((t for t in order if t in tags(question)), key=lambda t: t in recent)
+        owned = [first, *partners[: per_interviewer - 1]]
+        order = [t for t in order if t not in owned]
         wording = next((w for w in question.wordings if w not in seen_wordings), question.text)
         used_questions.add(question.id)
         out.append(
@@ -357,6 +351,8 @@ def debrief(
         evidence = evidence_in(said, analysis)
         level = level_read(evidence, said, analysis) if said else "none"
         main = r["turns"][0]
+        if not main["answered"]:
+            level = "-"
         follow = [t for t in r["turns"][1:] if t["answered"]]
         flags = []
         told = r.get("told_before", [])
@@ -392,7 +388,7 @@ def debrief(
                     "told_before": told,
                     "evidence": evidence,
                     "level": level,
-                    "below_target": level == "none"
+                    "below_target": level not in LEVELS
                     or LEVELS.index(level) < LEVELS.index(target_level),
                     "red_flags": flags,
                     "seconds": main["seconds"],
@@ -405,36 +401,39 @@ def debrief(
             other = next((s for t, s in iv.get("planned", []) if s and s != r["story"]), None)
             better = f" (the plan gives it {other})" if other else ""
             fixes.append(
-                f"Interviewer {n + 1} heard {r['story']} again, already told to interviewer "
-                f"{', '.join(map(str, told))}: have a second story ready{better}."
+                (
+                    0,
+                    f"Interviewer {n + 1} heard {r['story']} again, already told to interviewer "
+                    f"{', '.join(map(str, told))}: have a second story ready{better}.",
+                )
             )
-        if said and level != "none" and LEVELS.index(level) < LEVELS.index(target_level):
-            missing = [EVIDENCE_FIX[k] for k, found in evidence.items() if not found][:2]
-            what = names.get(iv["targets"][0], iv["targets"][0])
-            fixes.append(
-                f"{what} read as {level}, under {target_level}: " + "; ".join(missing) + "."
-                if missing
-                else f"{what} read as {level}, under {target_level}: say what was yours."
-            )
+        if said and LEVELS.index(level) < LEVELS.index(target_level):
+            lacking = [EVIDENCE[k] for k, found in evidence.items() if not found]
+            what = " and ".join(names.get(t, t) for t in iv["targets"])
+            because = f": no {', no '.join(lacking)}" if lacking else ": say what was yours"
+            fixes.append((1, f"{what} read as {level}, under {target_level}{because}."))
         if not said and main["answered"]:
-            fixes.append(f"Interviewer {n + 1}: answered aloud only, so no evidence was read.")
+            fixes.append((2, f"Interviewer {n + 1}: answered aloud only, so no evidence was read."))
     if answered:
         for key, found in counts.items():
             if found < answered:
                 fixes.append(
-                    f"{EVIDENCE[key].capitalize()} missing in {answered - found} of "
-                    f"{answered} answers: {EVIDENCE_FIX[key]}."
+                    (
+                        3,
+                        f"{EVIDENCE[key].capitalize()} missing in {answered - found} of "
+                        f"{answered} answers: {EVIDENCE_FIX[key]}.",
+                    )
                 )
-    over = [r for r in rows if r["seconds"] > r["budget"]]
-    if over:
-        fixes.append("Over time: open with the decision, keep the situation to two sentences.")
+    if any(r["seconds"] > r["budget"] for r in rows):
+        fixes.append((4, "Over time: open with the decision, keep the situation to two sentences."))
+    ordered = [text for _, text in sorted(fixes, key=lambda f: f[0])]
     return {
         "level": target_level,
         "finished": bool(transcript.get("finished")),
         "interviewers": len(interviewers),
         "rounds": len(transcript["rounds"]),
         "rows": rows,
-        "fix_first": list(dict.fromkeys(fixes))[:6],
+        "fix_first": list(dict.fromkeys(ordered))[:6],
     }
 
 
@@ -451,14 +450,18 @@ def evidence_marks(evidence: Mapping[str, bool]) -> str:
 
 def render_debrief(report: Mapping, width: int = 80) -> str:
     """The debrief as terminal text that fits 80 columns."""
-    state = "" if report["finished"] else f" (stopped after {report['rounds']})"
+    import textwrap
+
+    state = "" if report["finished"] else f" (stopped during interviewer {report['rounds']})"
     lines = [
         f"Debrief: {report['interviewers']} interviewers{state}, target level {report['level']}",
         f"{'#':>2} {'principle':19} {'story':19} {'told':5} {'D I M L':7} {'level':8} time",
     ]
     for row in report["rows"]:
         told = ",".join(map(str, row["told_before"])) or "-"
-        level = row["level"] + (" ✗" if row["below_target"] else " ✓")
+        level = row["level"] + (
+            "" if row["level"] == "-" else " ✗" if row["below_target"] else " ✓"
+        )
         lines.append(
             f"{row['interviewer']:>2} {_cut(row['name'], 19):19} "
             f"{_cut(row['story'] or '-', 19):19} "
@@ -466,11 +469,19 @@ def render_debrief(report: Mapping, width: int = 80) -> str:
             f"{clock(row['seconds'])}/{clock(row['budget'])}"
         )
         if row["red_flags"] and row is _first_of(report["rows"], row["interviewer"]):
-            lines.append(_cut("   ! " + "; ".join(row["red_flags"]), width - 1))
+            lines += textwrap.wrap(
+                "! " + "; ".join(row["red_flags"]),
+                width - 1,
+                initial_indent="   ",
+                subsequent_indent="     ",
+            )
     lines.append("   D decision+alternatives · I influence outside · M measured · L learning")
     if report["fix_first"]:
         lines.append("Fix first:")
-        lines += [_cut(f" {i}. {fix}", 400) for i, fix in enumerate(report["fix_first"], 1)]
+        for i, fix in enumerate(report["fix_first"], 1):
+            lines += textwrap.wrap(
+                fix, width - 1, initial_indent=f" {i}. ", subsequent_indent="    "
+            )
     return "\n".join(lines)
 
 
@@ -513,3 +524,22 @@ def debrief_markdown(report: Mapping, transcript: Mapping, when: str = "") -> st
             said = t["text"] or ("(spoken, not typed)" if t["answered"] else "(not answered)")
             out += ["", f"> {t['prompt']}", "", said]
     return "\n".join(out) + "\n"
+
+
+def history_lines(rows: Sequence[Mapping]) -> list[str]:
+    """One line per kept loop, for `drill history`."""
+    import json
+
+    out = []
+    for row in rows:
+        transcript = json.loads(row["transcript"])
+        done = len([r for r in transcript["rounds"] if r["closed"]])
+        state = "" if row["finished"] else " (stopped)"
+        out.append(
+            f"loop {row['id']:>3}  {row['at'][:16].replace('T', ' ')}  "
+            f"{row['company'] or row['framework']}  {done}/{row['interviewers']} "
+            f"interviewers{state}"
+        )
+    if out:
+        out.append("`drill loop --last` shows the last debrief.")
+    return out

@@ -195,6 +195,15 @@ def loop(company, interviewers, seconds, last, fmt, as_json) -> None:
         show_last(fmt)
         return
     need_terminal("loop")
+    app, mock, session, save, names = prepare_loop(company, interviewers, seconds)
+    from drill.ui.loop import run_loop
+
+    run_loop(mock, session, names, save)
+    click.echo(last_debrief_text(app.store))
+
+
+def prepare_loop(company: str | None, interviewers: int, seconds: int, timer=None):
+    """Solve the plan, seat the interviewers, open the loop's record: all but the terminal."""
     from drill.loop import debrief, recent, seat_interviewers
 
     app, framework = resolve(company)
@@ -221,14 +230,12 @@ def loop(company, interviewers, seconds, last, fmt, as_json) -> None:
             "no question in the active decks is tagged with this plan's principles; "
             "try --company amazon"
         )
-    mock, session, save = start_loop(app, plan.framework, seated, seconds, names, debrief)
-    from drill.ui.loop import run_loop
-
-    run_loop(mock, session, names, save)
-    click.echo(last_debrief_text(app.store))
+    mock, session, save = start_loop(app, plan.framework, seated, seconds, names, debrief, timer)
+    return app, mock, session, save, names
 
 
-def start_loop(app: App, framework: str, seated, seconds: int, names, debrief):
+def start_loop(app: App, framework: str, seated, seconds: int, names, debrief, timer=None):
+
     from drill.coach import analyze
     from drill.home import iso
     from drill.loop import MockLoop

@@ -256,6 +256,10 @@ def history(rehearsal_id: int | None, as_json: bool) -> None:
             f"{r['id']:>4}  {r['at'][:16].replace('T', ' ')}  {r['seconds']:>5.0f}s "
             f"{words:>4}w  grade {r['rating']}  {r['question']}  ({r['story'] or '-'})"
         )
+    from drill.loop import history_lines  # the mock loops (`drill loop`)
+
+    for line in history_lines(store.loops()):
+        click.echo(line)
 
 
 COMMANDS = (plan, map_command, cram, rehearse, history)

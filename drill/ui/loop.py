@@ -36,13 +36,12 @@ def run_loop(
     """
     term = terminal or Terminal()
     total = len(mock.interviewers)
-    term.say(
-        HTML(
-            f"<b>Mock loop: {total} interviewers, {clock(mock.budget)} per answer.</b> "
-            "Type (Esc-Enter finishes) or speak aloud (Enter on the empty prompt stops the "
-            "clock). Ctrl-D leaves; everything said so far is kept."
-        )
+    term.say(HTML(f"<b>Mock loop: {total} interviewers, {clock(mock.budget)} per answer.</b>"))
+    how = (
+        "Type (Esc-Enter finishes) or speak aloud (Enter on the empty prompt stops the clock). "
+        "Ctrl-D leaves; everything said so far is kept."
     )
+    term.say(HTML(f"<dim>{escape(term.wrap(how))}</dim>"))
     try:
         while (interviewer := mock.next_interviewer()) is not None:
             number = len(mock.rounds)
@@ -66,12 +65,8 @@ def run_loop(
                     term.say(HTML(f"<warn>Interviewer {told[0]} already heard that story.</warn>"))
             while (turn := mock.pending()) is not None:
                 if turn.why != "question":
-                    term.say(
-                        HTML(
-                            f"<b>Follow-up:</b> {escape(turn.prompt)} "
-                            f"<dim>({WHY.get(turn.why, '')})</dim>"
-                        )
-                    )
+                    term.say(HTML(f"<dim>Follow-up ({WHY.get(turn.why, '')}):</dim>"))
+                    term.say(HTML(f"<b>{escape(term.wrap(turn.prompt))}</b>"))
                 label = "answer" if turn.why == "question" else "follow-up"
                 text, spent = narrate(term, session, turn.budget, label)
                 mock.answer(text, spent)
@@ -81,6 +76,7 @@ def run_loop(
             rating = _grade(term, session, prompt, mock) if prompt else None
             mock.close(rating)
             save(mock)
+        save(mock)  # the loop is over: kept as finished
     except Quit:
         save(mock)
         term.say("Loop stopped; everything said so far is kept.")
