@@ -454,7 +454,8 @@ def render_debrief(report: Mapping, width: int = 80) -> str:
 
     state = "" if report["finished"] else f" (stopped during interviewer {report['rounds']})"
     lines = [
-        f"Debrief: {report['interviewers']} interviewers{state}, target level {report['level']}",
+        f"Debrief: {report['interviewers']} interviewer{'s' * (report['interviewers'] != 1)}"
+        f"{state}, target level {report['level']}",
         f"{'#':>2} {'principle':19} {'story':19} {'told':5} {'D I M L':7} {'level':8} time",
     ]
     for row in report["rows"]:

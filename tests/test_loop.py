@@ -26,6 +26,7 @@ from drill.loop import (
     render_debrief,
     seat_interviewers,
 )
+from drill.store import Store
 from drill.ui.loop import run_loop
 from drill.ui.terminal import Terminal
 
@@ -223,3 +224,43 @@ def test_loop_needs_a_terminal_and_last_needs_a_loop(home):
 def test_loop_rejects_bad_options(home, bad):
     result = CliRunner().invoke(cli, ["loop", *bad])
     assert result.exit_code == 2 and "Invalid value" in result.output
+
+
+# --- the real program in a pseudo-terminal ----------------------------------------------------
+
+
+def test_loop_on_an_80x24_screen(home):
+    import os
+
+    from tests.harness import Pty
+
+    child = Pty(
+        "loop", "--company", "amazon", "--interviewers", "1", "--seconds", "30", env={**os.environ}
+    )
+    try:
+        screen = child.wait_for(r"Story>(.|\n)*loop · interviewer 1/1 · Ctrl-D quits")
+        assert "Interviewer 1 of 1: Hiring manager" in screen
+        rows = screen.split("\n")
+        assert len(rows) == 24 and rows[-1].startswith(" loop · interviewer 1/1")  # the toolbar
+        child.send("eu-data-residency\r")
+        screen = child.wait_for(r"answer · 0:\d\d left")
+        child.send(WEAK + "\x1b\r")
+        screen = child.wait_for(r"Follow-up \(the answer had no number\):\n.*what after\?")
+        assert FOLLOWUP_NUMBER in screen and "Mock loop: 1 interviewer," in screen
+        for reply in ("From 40% to 10%.", "I wrote the plan.", "They agreed."):
+            child.send(reply + "\x1b\r")
+            time.sleep(0.3)
+        screen = child.wait_for(r"Enter=\w+")
+        child.send("3")
+        screen = child.wait_for(r"Kept as loop 1")
+        lines = screen.splitlines()
+        header = next(line for line in lines if line.startswith(" # principle"))
+        assert header.rstrip().endswith("time")  # the table's header fits on one row
+        assert any(line.startswith(" 1 Customer Obsession  eu-data-residency") for line in lines)
+        assert "Fix first:" in screen
+        assert child.wait_exit() == 0
+    finally:
+        child.close()
+    store = Store(home.db_path)
+    assert store.loop()["finished"] == 1
+    assert store.one("select mode, rating from reviews") == {"mode": "loop", "rating": 3}

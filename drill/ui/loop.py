@@ -36,7 +36,8 @@ def run_loop(
     """
     term = terminal or Terminal()
     total = len(mock.interviewers)
-    term.say(HTML(f"<b>Mock loop: {total} interviewers, {clock(mock.budget)} per answer.</b>"))
+    people = f"{total} interviewer{'s' * (total != 1)}"
+    term.say(HTML(f"<b>Mock loop: {people}, {clock(mock.budget)} per answer.</b>"))
     how = (
         "Type (Esc-Enter finishes) or speak aloud (Enter on the empty prompt stops the clock). "
         "Ctrl-D leaves; everything said so far is kept."
