@@ -21,6 +21,8 @@ def streak_days(days: list[str], today: date) -> int:
 
 def status_counts(store, config: Config, clock: Clock) -> dict:
     """What `drill status` prints; cheap enough for a shell prompt (no FSRS import)."""
+    from drill.assign import planned_readiness  # the story plan's readiness (`drill assign`)
+
     now = iso(clock.utc)
     day = clock.day(clock.now, config.day_starts_at).isoformat()
     kinds = ("question", "story")
@@ -50,6 +52,7 @@ def status_counts(store, config: Config, clock: Clock) -> dict:
             "on c.kind = 'question' and c.ref = m.question and c.active = 1"
         ),
         "next_interview": clock.local(parse_iso(plan["at"])).isoformat() if plan else None,
+        "planned_loop": planned_readiness(store, clock.utc, config.desired_retention),
     }
 
 
@@ -252,6 +255,7 @@ def readiness(
 def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
     """Every figure `drill stats` shows, as plain data."""
     from drill import scheduling
+    from drill.assign import planned_readiness
     from drill.decks import company_deck, deck_paths
 
     today = clock.day(clock.now, config.day_starts_at)
@@ -292,6 +296,7 @@ def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
                 lambda c: recall_at(c, at),
                 config.desired_retention,
             ),
+            "loop": planned_readiness(store, clock.utc, config.desired_retention, recall_at),
         }
     window_ms = sum(r["duration_ms"] or 0 for r in log)
     return {

@@ -242,3 +242,68 @@ def test_assign_set_rejects_unknown_principles_and_stories_in_one_line(home):
     assert bad.exception is None or isinstance(bad.exception, SystemExit)
     missing = runner.invoke(cli, ["assign", "set", "frugality", "nope"])
     assert missing.exit_code == 2 and "no story 'nope'" in missing.output
+
+
+# --- readiness and cram -----------------------------------------------------------------------
+
+
+def test_the_status_curve_agrees_with_py_fsrs(home):
+    from datetime import UTC, datetime, timedelta
+
+    from fsrs.scheduler import FSRS_DEFAULT_DECAY
+
+    from drill import scheduling
+    from drill.assign import FSRS_DEFAULT_DECAY as OURS
+    from drill.assign import forgetting_curve
+
+    assert OURS == FSRS_DEFAULT_DECAY
+    scheduler = scheduling.make_scheduler(None, 0.9, fuzz=False)
+    now = datetime(2026, 12, 1, 8, tzinfo=UTC)
+    memory = scheduling.review(scheduling.Memory(), 3, now, scheduler)
+    memory = scheduling.review(memory, 3, now + timedelta(days=1), scheduler)
+    row = memory.to_row()
+    curve = forgetting_curve(None)
+    whole = memory.last_review + timedelta(days=9)  # py-fsrs counts whole days only
+    expected = scheduling.retrievability(memory, whole, scheduler)
+    assert curve(row, whole) == pytest.approx(expected, abs=1e-9)
+    # the contract's exact elapsed time: half a day more is between day 9 and day 10
+    assert curve(row, whole + timedelta(days=1)) < curve(row, whole + timedelta(hours=12))
+    assert curve(row, whole + timedelta(hours=12)) < curve(row, whole)
+    assert curve({**row, "state": "new"}, whole) == 0.0
+
+
+def test_status_and_stats_show_the_story_plan_for_the_next_interview(home):
+    runner = CliRunner()
+    assert json.loads(runner.invoke(cli, ["status", "--json"]).output)["planned_loop"] is None
+    assert runner.invoke(cli, ["plan", "add", "amazon", "2026-12-03 10:00"]).exit_code == 0
+    ready = json.loads(runner.invoke(cli, ["status", "--json"]).output)["planned_loop"]
+    assert ready["principles"] == 0  # no plan solved yet
+    assert runner.invoke(cli, ["assign"]).exit_code == 0  # the next interview's framework
+    ready = json.loads(runner.invoke(cli, ["status", "--json"]).output)["planned_loop"]
+    assert ready["company"] == "amazon" and ready["plan"] == "amazon"
+    assert (ready["principles"], ready["covered"], ready["drilled"]) == (16, 16, 0)
+    assert set(ready["stories"]) >= {"eu-data-residency"} and max(ready["stories"].values()) == 0
+    stats = runner.invoke(cli, ["stats"])
+    assert stats.exit_code == 0, stats.output
+    assert "story plan: 0 of 16 principles answered by a drilled story" in stats.output
+
+
+def test_cram_drills_the_story_plan_stories_too(bank_home):
+    from drill.home import clock_from_env
+    from drill.library import Library
+    from drill.modes import CramSession
+    from drill.store import Store
+
+    store = Store(bank_home.db_path)
+    store.map_story("amazon/own-other-teams-system", "invoices", "x")
+
+    def relevant_stories():
+        library = Library(bank_home, bank_home.config(), ("amazon",))
+        session = CramSession(
+            store, library, clock_from_env, interview=clock_from_env().utc, deck="amazon"
+        )
+        return {r["ref"] for r in session.relevant() if r["kind"] == "story"}
+
+    assert relevant_stories() == {"invoices"}
+    store.pin("amazon", "hire-and-develop-the-best", "mentor", "x")
+    assert relevant_stories() == {"invoices", "mentor"}

@@ -48,6 +48,7 @@ def test_status_json_has_the_documented_keys(bank_home):
         "questions",
         "mapped_questions",
         "next_interview",
+        "planned_loop",
     }
     assert data["stories"] == 2 and data["questions"] > 100 and data["new"] == 10
 

@@ -69,6 +69,9 @@ def status(as_json: bool) -> None:
     )
     if counts["next_interview"]:
         click.echo(f"next interview {counts['next_interview']}")
+    if counts["planned_loop"] and counts["planned_loop"]["principles"]:
+        ready = counts["planned_loop"]
+        click.echo(f"story plan: {ready['drilled']}/{ready['principles']} with a drilled story")
 
 
 @click.command()
