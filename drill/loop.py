@@ -77,6 +77,8 @@ class Interviewer:
     wording: str
     chain: tuple[str, ...] = ()  # the question's own follow-ups, deeper each step
     planned: tuple[tuple[str, str | None], ...] = ()  # (target, story the plan gives it)
+    red_flags: tuple[str, ...] = ()  # the question's own, for the user to check against
+    rubric: tuple[tuple[str, str], ...] = ()  # (level, what an answer shows at that level)
 
     def to_dict(self) -> dict:
         return {
@@ -84,6 +86,8 @@ class Interviewer:
             "targets": list(self.targets),
             "chain": list(self.chain),
             "planned": [list(p) for p in self.planned],
+            "red_flags": list(self.red_flags),
+            "rubric": dict(self.rubric),
         }
 
 
@@ -275,6 +279,8 @@ def seat_interviewers(
                 wording,
                 tuple(getattr(question, "followups", ()) or ()),
                 tuple((t, planned.get(t)) for t in owned),
+                tuple(getattr(question, "red_flags", ()) or ()),
+                tuple((getattr(question, "rubric", None) or {}).items()),
             )
         )
     return out
@@ -521,6 +527,12 @@ def debrief_markdown(report: Mapping, transcript: Mapping, when: str = "") -> st
         iv = transcript["interviewers"][r["interviewer"]]
         out += ["", f"### Interviewer {r['interviewer'] + 1}: {iv['seat']}", ""]
         out.append(f"Story: {r['story'] or '-'}")
+        look = (iv.get("rubric") or {}).get(report["level"])
+        if look:
+            out += ["", f"At {report['level']} level this question looks for: {look}"]
+        if iv.get("red_flags"):
+            out += ["", "Check yourself against its red flags:"]
+            out += [f"- {flag}" for flag in iv["red_flags"]]
         for t in r["turns"]:
             said = t["text"] or ("(spoken, not typed)" if t["answered"] else "(not answered)")
             out += ["", f"> {t['prompt']}", "", said]

@@ -307,3 +307,28 @@ def test_cram_drills_the_story_plan_stories_too(bank_home):
     assert relevant_stories() == {"invoices"}
     store.pin("amazon", "hire-and-develop-the-best", "mentor", "x")
     assert relevant_stories() == {"invoices", "mentor"}
+
+
+def test_a_backup_keeps_the_plan_and_the_loops_and_older_backups_still_import(
+    home, tmp_path, monkeypatch
+):
+    from drill import export
+    from drill.store import Store
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["assign", "set", "frugality", "rates-api-sunset"]).exit_code == 0
+    store = Store(home.db_path)
+    store.add_loop({"at": "2026-12-01T08:00:00+00:00", "transcript": "{}", "finished": 0})
+    data = json.loads(runner.invoke(cli, ["export", "--format", "json"]).output)
+    assert data["assignments"][0]["story"] == "rates-api-sunset"
+    assert data["loops"][0]["transcript"] == "{}"
+    tables = {t: store.table_info(t) for t in export.TABLE_KEYS}
+    older = {k: v for k, v in data.items() if k not in ("assignments", "loops")}
+    parsed = export.parse_backup(json.dumps(older), "old.json", tables)
+    assert parsed["assignments"] == [] and parsed["loops"] == []
+    backup = tmp_path / "backup.json"
+    backup.write_text(json.dumps(data))
+    monkeypatch.setenv("DRILL_HOME", str(tmp_path / "fresh"))
+    assert runner.invoke(cli, ["import", str(backup)]).exit_code == 0
+    again = json.loads(runner.invoke(cli, ["export", "--format", "json"]).output)
+    assert again["assignments"] == data["assignments"] and again["loops"] == data["loops"]

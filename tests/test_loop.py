@@ -21,6 +21,7 @@ from drill.loop import (
     MockLoop,
     choose_followups,
     debrief,
+    debrief_markdown,
     evidence_in,
     level_read,
     render_debrief,
@@ -41,9 +42,9 @@ STRONG = (
 CHAIN = ("What did the other team say?", "What would you do differently?", "Who else knew?")
 
 
-def question(qid: str, principles: tuple[str, ...], wordings=("Tell me.",)):
+def question(qid: str, principles: tuple[str, ...], wordings=("Tell me.",), **more):
     return SimpleNamespace(
-        id=qid, principles=principles, text=wordings[0], wordings=wordings, followups=CHAIN
+        id=qid, principles=principles, text=wordings[0], wordings=wordings, followups=CHAIN, **more
     )
 
 
@@ -84,6 +85,26 @@ def test_interviewers_own_unpractised_principles_and_ask_unseen_wordings():
     assert seated[0].planned == (("ownership", "a"), ("dive-deep", None))
     assert seated[0].chain == CHAIN
     assert len({i.seat for i in seated}) == 2
+
+
+def test_the_markdown_debrief_carries_the_questions_rubric_and_red_flags():
+    asked = question(
+        "q1",
+        ("ownership",),
+        red_flags=("Blames the other team.",),
+        rubric={"mid": "Fixed it.", "senior": "Changed who owns it."},
+    )
+    seated = seat_interviewers(1, ["ownership"], [asked], {})
+    assert seated[0].red_flags == ("Blames the other team.",)
+    mock = MockLoop(seated, 180)
+    mock.next_interviewer()
+    mock.pick("a")
+    mock.answer(WEAK, 200)
+    transcript = mock.to_dict()
+    md = debrief_markdown(debrief(transcript, "senior"), transcript)
+    assert "At senior level this question looks for: Changed who owns it." in md
+    assert "- Blames the other team." in md
+    assert "over time (3:20 of 3:00)" in md and WEAK in md
 
 
 def test_evidence_and_level_read_from_what_was_said():
