@@ -191,10 +191,16 @@ class MockLoop:
             raise ValueError("nothing is waiting for an answer")
         turn.text, turn.seconds, turn.answered = text.strip(), round(seconds, 2), True
         if turn.why == "question":
-            analysis = dict(self._analyze(turn.text, current.story, self.budget)) if text else {}
-            current.analysis = analysis
             chain = self.interviewers[current.interviewer].chain
-            for prompt, why in choose_followups(analysis, turn.text, chain):
+            if turn.text:
+                analysis = dict(self._analyze(turn.text, current.story, self.budget))
+                current.analysis = analysis
+                chosen = choose_followups(analysis, turn.text, chain)
+            else:  # spoken aloud: nothing to read, so the question's own chain probes
+                chosen = [(line, "chain") for line in chain[:3]]
+                chosen += [(FOLLOWUP_NUMBER, "number"), (FOLLOWUP_ALTERNATIVE, "alternative")]
+                chosen = chosen[: max(2, min(3, len(chain)))]
+            for prompt, why in chosen:
                 current.turns.append(Turn(prompt, why, FOLLOWUP_SECONDS))
         return self.pending()
 
@@ -355,7 +361,7 @@ def debrief(
         said = "\n".join(t["text"] for t in r["turns"] if t["text"])
         analysis = dict(whole_text(r) if whole_text and said else (r.get("analysis") or {}))
         evidence = evidence_in(said, analysis)
-        level = level_read(evidence, said, analysis) if said else "none"
+        level = level_read(evidence, said, analysis) if said else "spoken"
         main = r["turns"][0]
         if not main["answered"]:
             level = "-"
@@ -394,9 +400,9 @@ def debrief(
                     "told_before": told,
                     "evidence": evidence,
                     "level": level,
-                    "below_target": level not in LEVELS
-                    or LEVELS.index(level) < LEVELS.index(target_level),
-                    "red_flags": flags,
+                    "below_target": level in LEVELS
+                    and LEVELS.index(level) < LEVELS.index(target_level),
+                    "red_flags": list(dict.fromkeys(flags)),
                     "seconds": main["seconds"],
                     "budget": main["budget"],
                     "followups": len(follow),
@@ -419,7 +425,9 @@ def debrief(
             because = f": no {', no '.join(lacking)}" if lacking else ": say what was yours"
             fixes.append((1, f"{what} read as {level}, under {target_level}{because}."))
         if not said and main["answered"]:
-            fixes.append((2, f"Interviewer {n + 1}: answered aloud only, so no evidence was read."))
+            fixes.append(
+                (5, f"Interviewer {n + 1} was answered aloud: type an answer to have it read.")
+            )
     if answered:
         for key, found in counts.items():
             if found < answered:
@@ -466,9 +474,8 @@ def render_debrief(report: Mapping, width: int = 80) -> str:
     ]
     for row in report["rows"]:
         told = ",".join(map(str, row["told_before"])) or "-"
-        level = row["level"] + (
-            "" if row["level"] == "-" else " ✗" if row["below_target"] else " ✓"
-        )
+        mark = "" if row["level"] not in LEVELS else " ✗" if row["below_target"] else " ✓"
+        level = row["level"] + mark
         lines.append(
             f"{row['interviewer']:>2} {_cut(row['name'], 19):19} "
             f"{_cut(row['story'] or '-', 19):19} "

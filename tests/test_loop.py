@@ -285,3 +285,21 @@ def test_loop_on_an_80x24_screen(home):
     store = Store(home.db_path)
     assert store.loop()["finished"] == 1
     assert store.one("select mode, rating from reviews") == {"mode": "loop", "rating": 3}
+
+
+def test_a_spoken_answer_is_probed_by_the_chain_and_not_read_as_a_level():
+    interviewer = Interviewer("Bar raiser", ("ownership",), "q1", "Tell me.", CHAIN)
+    mock = MockLoop([interviewer], 180, analyze=lambda *a: pytest.fail("nothing to analyse"))
+    mock.next_interviewer()
+    mock.pick("a")
+    mock.answer("", 95)  # spoken aloud, clock stopped with Enter
+    assert [t.why for t in mock.current.turns[1:]] == ["chain", "chain", "chain"]
+    while mock.pending():
+        mock.answer("", 20)
+    mock.close(3)
+    report = debrief(mock.to_dict(), "senior")
+    row = report["rows"][0]
+    assert row["level"] == "spoken" and not row["below_target"] and row["seconds"] == 95
+    assert report["fix_first"] == [
+        "Interviewer 1 was answered aloud: type an answer to have it read."
+    ]
