@@ -209,7 +209,11 @@ def parse_story(
         body_start = end + 1
         front_lines = lines[1:end]
 
-        def meta_line(key: str) -> int:
+        def meta_line(key: str) -> int:  # the key's own line: `key =` at a line's start
+            pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            for offset, line in enumerate(front_lines):
+                if pattern.match(line):
+                    return 2 + offset
             return _front_matter_line(front_lines, 2, key)
     else:
 
@@ -379,6 +383,14 @@ class Bank:
         return bool(self.stories) and all(s.example for s in self.stories.values())
 
 
+def inside(path: Path, root: Path) -> bool:
+    """Does `path`, links followed, lie within `root`?"""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return False
+
+
 def story_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
@@ -397,8 +409,18 @@ def load_bank(
     problems: list[Problem] = []
     broken: set[str] = set()
     for directory in directories:
+        for path in sorted(directory.glob(".*.md")) if directory.is_dir() else ():
+            problems.append(
+                Problem(path, 1, "hidden file (its name starts with a dot), ignored", "warning")
+            )
         for path in story_files(directory):
             if path.stem in stories or path.stem in broken:
+                continue
+            if path.is_symlink() and not inside(path, directory.parent):
+                problems.append(
+                    Problem(path, 1, "a link to a file outside the home; copy the file in instead")
+                )
+                broken.add(path.stem)
                 continue
             story, found = read_story(path, categories, principles)
             problems.extend(found)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from drill.errors import Problem
 
 TAXONOMY_FILE = "taxonomy.toml"
+PROBES_FILE = "probes.toml"  # generic follow-ups, shared by every question: not a deck
+NOT_DECKS = {TAXONOMY_FILE, PROBES_FILE}
+LEVELS = ("junior", "mid", "senior", "staff")
+# what in an answer's analysis calls for a probe ("any": always a candidate)
+PROBE_TRIGGERS = ("no-number", "we-heavy", "no-alternative", "no-outsider", "no-learning", "any")
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -65,6 +70,9 @@ class Question:
     look_for: str = ""
     followups: tuple[str, ...] = ()
     line: int = 0
+    red_flags: tuple[str, ...] = ()
+    # level -> what an answer at that level shows; only levels of LEVELS, possibly none
+    rubric: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def wordings(self) -> tuple[str, ...]:
@@ -77,6 +85,19 @@ class Question:
     @property
     def local_id(self) -> str:
         return self.id.split("/", 1)[1]
+
+    def rubric_for(self, level: str) -> str:
+        """What an answer at `level` shows; empty when the deck gives no rubric for it."""
+        return self.rubric.get(level, "")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A generic follow-up ("What did you personally do?"), asked when `when` fits the answer."""
+
+    id: str
+    text: str
+    when: str
 
 
 @dataclass(frozen=True)
@@ -242,7 +263,7 @@ def load_deck(path: Path, taxonomy: Taxonomy | None = None) -> tuple[Deck | None
             problems.append(Problem(path, line, f"question {qid!r} has no text"))
             continue
         fields = {}
-        for key in ("variants", "categories", "principles", "followups"):
+        for key in ("variants", "categories", "principles", "followups", "red_flags"):
             value = _strings(raw.get(key, []))
             if value is None:
                 problems.append(Problem(path, line, f"question {qid!r}: {key} must be strings"))
@@ -262,6 +283,8 @@ def load_deck(path: Path, taxonomy: Taxonomy | None = None) -> tuple[Deck | None
                         Problem(path, line, f"question {qid!r}: unknown principle {pid!r}")
                     )
             fields["principles"] = tuple(p for p in fields["principles"] if p in principles)
+        rubric, found = _rubric(raw.get("rubric", {}), qid)
+        problems.extend(Problem(path, line, message) for message in found)
         seen.add(qid)
         questions.append(
             Question(
@@ -271,10 +294,66 @@ def load_deck(path: Path, taxonomy: Taxonomy | None = None) -> tuple[Deck | None
                 trap=bool(raw.get("trap", False)),
                 look_for=str(raw.get("look_for", "")).strip(),
                 line=line,
+                rubric=rubric,
                 **fields,
             )
         )
     return Deck(deck_id, str(title), path, tuple(questions)), problems
+
+
+def _rubric(value: object, qid: str) -> tuple[dict[str, str], list[str]]:
+    """`[question.rubric]`: level -> text, levels from LEVELS only; (rubric, problems)."""
+    if not isinstance(value, dict):
+        return {}, [f"question {qid!r}: rubric must be a table of levels ({', '.join(LEVELS)})"]
+    rubric: dict[str, str] = {}
+    problems = []
+    for level, text in value.items():
+        if level not in LEVELS:
+            problems.append(
+                f"question {qid!r}: unknown rubric level {level!r} (use {', '.join(LEVELS)})"
+            )
+        elif not isinstance(text, str) or not text.strip():
+            problems.append(f"question {qid!r}: rubric.{level} must be text")
+        else:
+            rubric[level] = " ".join(text.split())
+    return {level: rubric[level] for level in LEVELS if level in rubric}, problems
+
+
+def load_probes(path: Path) -> tuple[tuple[Probe, ...], list[Problem]]:
+    """`probes.toml`: `probes = [{ id, text, when }, ...]`; (probes, problems)."""
+    data, problems = _read_toml(path)
+    if data is None:
+        return (), problems
+    find = _line_finder(path)
+    raw_probes = data.get("probes", [])
+    if not isinstance(raw_probes, list):
+        return (), [*problems, Problem(path, find("probes"), "probes must be a list of tables")]
+    probes: list[Probe] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(raw_probes, 1):
+        if not isinstance(raw, dict):
+            problems.append(Problem(path, find("probes"), f"probe {number} must be a table"))
+            continue
+        pid, text, when = raw.get("id"), raw.get("text"), raw.get("when", "any")
+        line = find(f'"{pid}"') if isinstance(pid, str) else find("probes")
+        if not isinstance(pid, str) or not QUESTION_ID.match(pid):
+            problems.append(Problem(path, line, f"probe {number}: id {pid!r} must be kebab-case"))
+        elif pid in seen:
+            problems.append(Problem(path, line, f"duplicate probe id {pid!r}"))
+        elif not isinstance(text, str) or not text.strip():
+            problems.append(Problem(path, line, f"probe {pid!r} has no text"))
+        elif when not in PROBE_TRIGGERS:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"probe {pid!r}: unknown trigger {when!r} (use {', '.join(PROBE_TRIGGERS)})",
+                )
+            )
+        else:
+            seen.add(pid)
+            probes.append(Probe(pid, " ".join(text.split()), when))
+    return tuple(probes), problems
 
 
 def deck_paths(directories: Iterable[Path]) -> dict[str, Path]:
@@ -283,7 +362,7 @@ def deck_paths(directories: Iterable[Path]) -> dict[str, Path]:
     for directory in directories:
         if directory.is_dir():
             for path in sorted(directory.glob("*.toml")):
-                if path.name != TAXONOMY_FILE and not path.name.startswith("."):
+                if path.name not in NOT_DECKS and not path.name.startswith("."):
                     found[path.stem] = path
     return found
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from drill.migrations import LATEST
 
@@ -257,9 +258,75 @@ def statuses(library):
     return question_status, story_status
 
 
+def plan_findings(plans: list[dict]) -> list[Finding]:
+    """Interview plans whose time drill cannot use (garbage, or outside the years it handles)."""
+    from drill.home import FIRST_YEAR, LAST_YEAR, parse_iso
+
+    found = []
+    for plan in plans:
+        try:
+            at = parse_iso(plan["at"])
+        except (TypeError, ValueError):
+            at = None
+        if at is None or not FIRST_YEAR <= at.year <= LAST_YEAR:
+            found.append(
+                Finding(
+                    "plans",
+                    f"plan {plan['id']} ({plan['company']}) has the time {plan['at']!r}, which "
+                    f"is not a date between {FIRST_YEAR} and {LAST_YEAR}; remove it with "
+                    f"`drill plan rm {plan['id']}` and add it again",
+                )
+            )
+    return found
+
+
+def beside_findings(aside: list[Path], staging: list[Path]) -> list[Finding]:
+    """Old homes an import set aside (worth knowing), and staging homes a killed import left."""
+    found = [
+        Finding(
+            "imports",
+            f"{path} is the home as it was before an import; delete it once you are sure you "
+            "do not need it",
+            problem=False,
+        )
+        for path in aside
+    ]
+    found += [
+        Finding(
+            "imports",
+            f"{path} is a half-built home from an interrupted import; your home was not "
+            "changed by it, so it can be deleted",
+            problem=False,
+        )
+        for path in staging
+    ]
+    return found
+
+
+def restore_hint(db_path: Path) -> str:
+    """Where the newest copy of drill.db is, and how to put it back."""
+    from drill.database import backups
+
+    copies = backups(db_path) + sorted(db_path.parent.glob(f"{db_path.name}.bak-v*"))
+    if not copies:
+        return "no backup copy of it exists yet"
+    newest = max(copies, key=lambda p: p.stat().st_mtime)
+    return f"the newest backup is {newest}; to restore it, quit drill and copy it over {db_path}"
+
+
 def examine(store, library) -> Report:
     """Every check; a check that cannot run says why instead of stopping the others."""
     findings: list[Finding] = []
+    if store.path is not None and store.path.is_file() and store.path.stat().st_size == 0:
+        return Report(
+            [
+                Finding(
+                    "integrity",
+                    f"{store.path} is empty (0 bytes): the history is not in it; "
+                    f"{restore_hint(store.path)}",
+                )
+            ]
+        )
 
     def guarded(what: str, check: Callable[[], list[Finding]]) -> None:
         try:
@@ -275,8 +342,8 @@ def examine(store, library) -> Report:
             [
                 Finding(
                     "integrity",
-                    f"{store.path}: not a readable SQLite database ({exc}); restore it from a "
-                    "backup (drill.db.bak-v*)",
+                    f"{store.path}: not a readable SQLite database ({exc}); "
+                    f"{restore_hint(store.path)}",
                 )
             ]
         )
@@ -296,7 +363,21 @@ def examine(store, library) -> Report:
         guarded(
             "mappings", lambda: mapping_findings(pairs(), question_status, story_status, seen())
         )
+    if "plans" in tables:
+        guarded("plans", lambda: plan_findings(store.plans()))
     findings.extend(file_findings(library.problems))
+    from drill.backup import homes_beside
+
+    beside = homes_beside(library.home.root)
+    findings.extend(beside_findings(beside["aside"], beside["staging"]))
+    if store.path is not None:
+        from drill.database import backups
+
+        copies = backups(store.path)
+        if copies:
+            findings.append(
+                Finding("backups", f"daily copies of the database: newest {copies[-1]}", False)
+            )
     return Report(findings)
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from drill.errors import DrillError
+from drill.files import write_private  # noqa: F401  (the home's writer)
 
 LEVELS = ("junior", "mid", "senior", "staff")
 
@@ -128,6 +129,10 @@ class Home:
 
     def ensure(self) -> Home:
         """Create the home on first use, private to the user."""
+        if not self.root.exists():  # an import killed between its two renames: finish it
+            from drill.backup import finish_interrupted_import
+
+            finish_interrupted_import(self.root)
         for directory in (self.root, self.stories_dir, self.decks_dir):
             if not directory.is_dir():
                 try:
@@ -151,20 +156,6 @@ class Home:
 
 def open_home() -> Home:
     return Home(home_dir()).ensure()
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write a file atomically with mode 0600, so a crash never leaves half a file."""
-    import tempfile  # a temp name of its own: two drills starting at once must not collide
-
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
 
 
 # --- the clock -------------------------------------------------------------------------------
@@ -202,6 +193,11 @@ class Clock:
         return local_start.replace(tzinfo=self.tz).astimezone(UTC)
 
 
+# Times a person gives (DRILL_NOW, interview dates): a range where every date sum drill does
+# (FSRS's intervals of up to 100 years included) stays a valid datetime.
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+
 def parse_moment(value: str, what: str = "DRILL_NOW", tz: tzinfo | None = None) -> datetime:
     """Parse an ISO 8601 time; without an offset it is read in `tz` (the local zone)."""
     text = value.strip()
@@ -213,6 +209,8 @@ def parse_moment(value: str, what: str = "DRILL_NOW", tz: tzinfo | None = None) 
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise DrillError(f"{what}={value!r}: the year must be between {FIRST_YEAR} and {LAST_YEAR}")
     return moment
 
 
@@ -224,8 +222,6 @@ def clock_from_env() -> Clock:
             raise DrillError(
                 f"DRILL_NOW={value!r}: needs a UTC offset, e.g. 2026-12-01T09:00:00+01:00"
             )
-        if not 1970 <= moment.year <= 9000:  # room for FSRS's 100-year intervals
-            raise DrillError(f"DRILL_NOW={value!r}: the year must be between 1970 and 9000")
         return Clock(now=moment, tz=moment.tzinfo)
     now = datetime.now().astimezone()
     return Clock(now=now, tz=None)

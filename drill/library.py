@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from drill import __version__
 from drill.bank import FACETS, Bank, Story, load_bank, story_files
 from drill.decks import (
     TAXONOMY_FILE,
@@ -144,14 +143,17 @@ class Library:
         return story_files(self.home.stories_dir) + story_files(self.examples_dir)
 
     def _fingerprint(self, files: list[Path]) -> str:
-        """Hash of the files' stat data; each file is stat'ed once per Library (the sync
-        signature and the two parse caches share the calls)."""
-        parts = [",".join(self.deck_names)]
+        """Hash of drill's version and each file's mode and content; each file is read once
+        per Library (the sync signature and the two parse caches share the reads). Content,
+        not modification times: an edit that keeps the size and restores the time still counts.
+        """
+        parts = [f"drill {__version__} cache {CACHE_FORMAT}", ",".join(self.deck_names)]
         for path in files:
             if path not in self._stats:
                 try:
                     st = path.stat()
-                    self._stats[path] = f"{path}:{st.st_mtime_ns}:{st.st_size}:{st.st_mode}"
+                    digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                    self._stats[path] = f"{path}:{st.st_mode}:{digest}"
                 except OSError:
                     self._stats[path] = f"{path}:-"
             parts.append(self._stats[path])
@@ -175,7 +177,7 @@ class Library:
         return wanted
 
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: questions carry red_flags and rubric
 
 
 def _read_cache(path: Path, signature: str):
@@ -192,16 +194,14 @@ def _read_cache(path: Path, signature: str):
 
 def _write_cache(path: Path, signature: str, parsed) -> None:
     """Best effort: a cache that cannot be written only costs speed next time."""
-    name = None
+    from drill.files import write_atomic
+
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".library.", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((CACHE_FORMAT, signature, parsed), handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(name, path)
+        data = pickle.dumps((CACHE_FORMAT, signature, parsed), pickle.HIGHEST_PROTOCOL)
+        write_atomic(path, data)
     except Exception:
-        if name and os.path.exists(name):
-            os.unlink(name)
+        pass
 
 
 def sync(store, library: Library, now_iso: str, force: bool = False) -> bool:

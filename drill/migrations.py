@@ -170,10 +170,17 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
     from sqlite_utils import Database
 
     if path is not None and version > 0 and path.exists():
+        from drill.files import write_with
+
         backup = path.with_name(f"{path.name}.bak-v{version}")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(path, backup)
-        backup.chmod(0o600)
+        try:  # whole or not at all: a full disk leaves no partial copy behind
+            write_with(backup, lambda tmp: shutil.copyfile(path, tmp))
+        except OSError as exc:
+            raise DrillError(
+                f"{path}: cannot copy it to {backup.name} before upgrading ({exc.strerror}); "
+                "nothing was changed"
+            ) from None
     db = Database(conn)
     ran = 0
     for number, step in enumerate(MIGRATIONS[version:], start=version + 1):

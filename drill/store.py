@@ -1,18 +1,32 @@
-"""The only module that speaks SQL. Every review and its card update commit together."""
+"""The daily work on drill.db: cards, reviews, mappings, plans. Every review and its card
+update commit together. SQL lives here and in its two neighbours: `database.py` (opening the
+file safely) and `upkeep.py` (doctor's and the backup's queries)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from drill.database import (
+    connect,
+    create,
+    database_error,
+    file_identity,
+    open_read_only,
+    rescue_deleted_log,
+    take_daily_backup,
+    when_unlocked,
+    writable,
+)
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
 from drill.store_loop import LoopRecords
+from drill.upkeep import Upkeep
 
+CARD_IDENTITY = ("kind", "ref", "facet")
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
@@ -20,40 +34,41 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
     return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
 
 
-def _when_unlocked(action: Callable[[], object], seconds: float = 15.0) -> object:
-    """Retry `action` while another process holds the database lock, up to `seconds`."""
-    deadline = time.monotonic() + seconds
-    delay = 0.005
-    while True:
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            message = str(exc)
-            if ("locked" not in message and "busy" not in message) or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
+class Store(Upkeep, LoopRecords):  # the plan and loop tables: drill/store_loop.py
+    """drill.db: cards, reviews, mappings, plans, parameters, rehearsals, story plans, loops."""
 
-
-class Store(LoopRecords):  # the plan and loop tables: drill/store_loop.py
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
+        self.read_only = False
+        self._backed_up = False
+        if self.path is not None and not self.path.exists():
+            create(self.path)
+        if self.path is not None and self.path.is_file() and self.path.stat().st_size == 0:
+            raise DrillError(
+                f"{self.path} is empty (0 bytes): its history is not in it. If this home is "
+                "new, delete the file; otherwise `drill doctor` names the backup to restore"
+            )
         try:
-            fresh = self.path is not None and not self.path.exists()
-            self.conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
-            if fresh:
-                self.path.chmod(0o600)
-            self.conn.execute("PRAGMA busy_timeout = 15000")
-            # switching to WAL takes an exclusive lock that the busy timeout does not cover
-            _when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
+            if self.path is not None and not writable(self.path):
+                self.conn = open_read_only(self.path)
+                self.read_only = True
+            else:
+                self.conn = connect(path)
+                # switching to WAL takes an exclusive lock that the busy timeout does not cover
+                when_unlocked(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if schema_version(self.conn) != LATEST:
-                _when_unlocked(lambda: migrate(self.conn, self.path))
+                if self.read_only:
+                    raise DrillError(f"{path} needs an upgrade, but it is read-only")
+                when_unlocked(lambda: migrate(self.conn, self.path))
+            self._identity = file_identity(self.path)
         except sqlite3.DatabaseError as exc:
-            raise DrillError(
-                f"{path}: cannot open the database ({exc}); try `drill doctor`"
-            ) from None
+            raise database_error(self.path, exc) from None
+
+    def replaced(self) -> bool:
+        """Has another drill.db taken this one's place (an import swapped the home in)?"""
+        return self.path is not None and file_identity(self.path) != self._identity
 
     def close(self) -> None:
         self.conn.close()
@@ -64,7 +79,15 @@ class Store(LoopRecords):  # the plan and loop tables: drill/store_loop.py
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if not self._backed_up and not self.read_only and self.path is not None:
+            self._backed_up = True
+            take_daily_backup(self.conn, self.path)
+        if not self.read_only and self.path is not None:
+            rescue_deleted_log(self.conn, self.path)
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise database_error(self.path, exc) from None
         try:
             yield self.conn
         except BaseException:
@@ -204,12 +227,19 @@ class Store(LoopRecords):  # the plan and loop tables: drill/store_loop.py
         The card row is re-read inside the transaction: `before` is what was really there, so
         undo is exact even if another session touched the card meanwhile.
         """
+        if self.replaced():
+            raise DrillError(
+                f"{self.path} was replaced meanwhile (an import?); this grade was not saved, "
+                "start drill again"
+            )
         with self.transaction():
             before = self.card(card_id)
             if before is None:
                 raise DrillError(f"card {card_id} no longer exists")
-            if expect_before is not None and any(
-                before[k] != expect_before[k] for k in CARD_FIELDS
+            if expect_before is not None and any(  # the same card (an import may have put
+                before[k] != expect_before[k]  # another in its place) in the same state
+                for k in (*CARD_IDENTITY, *CARD_FIELDS)
+                if k in expect_before
             ):
                 raise StaleCard(card_id)
             snapshot = {k: before[k] for k in (*CARD_FIELDS, "buried_until")}
@@ -424,29 +454,6 @@ class Store(LoopRecords):  # the plan and loop tables: drill/store_loop.py
         "loops": "id",
     }
 
-    @classmethod
-    def open_unmigrated(cls, path: Path | str) -> Store:
-        """Open without migrating, so `drill doctor` can look at a schema as it is."""
-        store = cls.__new__(cls)
-        store.path = Path(path)
-        store.conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
-        store.conn.execute("PRAGMA busy_timeout = 15000")
-        store.conn.execute("PRAGMA foreign_keys = ON")
-        return store
-
-    def migrate(self) -> int:
-        return migrate(self.conn, self.path)
-
-    def schema_version(self) -> int:
-        return schema_version(self.conn)
-
-    def table_names(self) -> set[str]:
-        return {r["name"] for r in self.all("select name from sqlite_master where type = 'table'")}
-
-    def table_info(self, table: str) -> list[dict]:
-        """Columns of a table: name, notnull, dflt_value, pk (PRAGMA table_info)."""
-        return self.all(f"PRAGMA table_info({table})")
-
     def review_log(self, since_day: str | None = None) -> list[dict]:
         """Reviews with their card and the card's state before them, oldest first.
 
@@ -507,83 +514,6 @@ class Store(LoopRecords):  # the plan and loop tables: drill/store_loop.py
 
     def review_count(self) -> int:
         return self.scalar("select count(*) from reviews")
-
-    def backup_rows(self) -> dict[str, list[dict]]:
-        """Every row of every table a backup holds, in a stable order."""
-        return {
-            table: self.all(f"select * from {table} order by {order}")
-            for table, order in self.BACKUP_TABLES.items()
-        }
-
-    def restore(self, tables: dict[str, list[dict]], write_files: Callable[[], None]) -> None:
-        """Replace the backed-up tables with `tables`, and write the files, in one transaction.
-
-        If writing the files fails, the database is left as it was.
-        """
-        with self.transaction():
-            for table in reversed(list(self.BACKUP_TABLES)):  # reviews before the cards they need
-                self.conn.execute(f"delete from {table}")
-            for table in self.BACKUP_TABLES:
-                for row in tables.get(table, []):
-                    columns = list(row)
-                    self.conn.execute(
-                        f"insert into {table} ({', '.join(columns)}) "
-                        f"values ({', '.join('?' * len(columns))})",
-                        [row[c] for c in columns],
-                    )
-            self.conn.execute("delete from meta where key = 'sync_signature'")
-            write_files()
-
-    def checkpoint(self) -> None:
-        """Fold the write-ahead log into drill.db, so copying the file copies everything."""
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def integrity_check(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
-
-    def foreign_key_check(self) -> list[dict]:
-        return self.all("PRAGMA foreign_key_check")
-
-    def orphan_reviews(self) -> dict[int, int]:
-        """card id -> how many reviews point at it, for cards that no longer exist."""
-        rows = self.all(
-            "select r.card_id, count(*) as n from reviews r left join cards c "
-            "on c.id = r.card_id where c.id is null group by r.card_id order by r.card_id"
-        )
-        return {r["card_id"]: r["n"] for r in rows}
-
-    def card_refs(self) -> list[dict]:
-        """Every card's identity, with how many reviews it has."""
-        return self.all(
-            "select c.id, c.kind, c.ref, c.facet, c.active, c.reps, "
-            "(select count(*) from reviews r where r.card_id = c.id) as reviews "
-            "from cards c order by c.id"
-        )
-
-    def delete_mappings(self, pairs: Iterable[tuple[str, str]]) -> int:
-        with self.transaction():
-            count = 0
-            for question, story in pairs:
-                count += self.conn.execute(
-                    "delete from mappings where question = ? and story = ?", [question, story]
-                ).rowcount
-            self.conn.execute("delete from meta where key = 'sync_signature'")
-            return count
-
-    def restore_lost_cards(self, card_ids: Iterable[int], now_iso: str) -> int:
-        """Give reviews whose card vanished an inactive placeholder card, so no history is lost.
-
-        The placeholder is a `question` card with ref `lost/<id>`; it is never scheduled.
-        """
-        with self.transaction():
-            count = 0
-            for card_id in card_ids:
-                count += self.conn.execute(
-                    "insert or ignore into cards (id, kind, ref, facet, active, state, reps, "
-                    "lapses, created) values (?, 'question', ?, '', 0, 'new', 0, 0, ?)",
-                    [card_id, f"lost/{card_id}", now_iso],
-                ).rowcount
-            return count
 
 
 class StaleCard(DrillError):

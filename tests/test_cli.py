@@ -20,7 +20,9 @@ from tests.samples import STRONG
 
 def run(*args, input=None):
     result = CliRunner().invoke(cli, list(args), input=input)
-    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     return result
 
 

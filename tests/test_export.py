@@ -18,6 +18,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from drill import backup as jsonbackup
 from drill import export
 from drill.cli import cli
 from drill.errors import DrillError
@@ -111,7 +112,7 @@ def test_export_import_export_is_byte_identical(used_home, tmp_path, monkeypatch
     out = invoke("import", str(backup)).output
     assert "Restored 2 stories and 6 reviews" in out
     again = invoke("export", "--format", "json").output
-    assert again == export.dump_backup(data)
+    assert again == jsonbackup.dump_backup(data)
     for name in ("invoices.md", "mentor.md"):
         path = fresh / "stories" / name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -169,7 +170,7 @@ def _valid(**changes) -> dict:
         "config": None,
         "stories": {},
         "decks": {},
-        **{table: [] for table in export.TABLE_KEYS},
+        **{table: [] for table in jsonbackup.TABLE_KEYS},
     }
     data.update(changes)
     return data
@@ -209,7 +210,7 @@ def test_a_failed_file_write_leaves_the_home_as_it_was(used_home, tmp_path, monk
     monkeypatch.setenv("DRILL_HOME", str(fresh))
     invoke("status")  # a fresh home with its cards synced: empty, but not blank
     before = invoke("export").output
-    real = export.write_private_bytes
+    real = jsonbackup.write_private
     calls = []
 
     def flaky(path, text):
@@ -218,7 +219,7 @@ def test_a_failed_file_write_leaves_the_home_as_it_was(used_home, tmp_path, monk
             raise OSError(28, "No space left on device", str(path))
         real(path, text)
 
-    monkeypatch.setattr(export, "write_private_bytes", flaky)
+    monkeypatch.setattr(jsonbackup, "write_private", flaky)
     result = invoke("import", str(backup), code=1)
     assert "cannot write" in result.output and "No space left" in result.output
     assert "database was left as it was" in result.output
@@ -357,7 +358,7 @@ def test_data_commands_do_not_import_prompt_toolkit(used_home, tmp_path):
 
 # --- the backup parser, fuzzed ------------------------------------------------------------------
 
-SCHEMA = {table: Store(":memory:").table_info(table) for table in export.TABLE_KEYS}
+SCHEMA = {table: Store(":memory:").table_info(table) for table in jsonbackup.TABLE_KEYS}
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
     lambda inner: (
@@ -371,16 +372,16 @@ JSON = st.recursive(
 @given(st.text(max_size=200) | st.binary(max_size=50))
 def test_any_text_is_refused_with_a_message(text):
     with pytest.raises(DrillError, match=r"^x\.json: "):
-        export.parse_backup(text, "x.json", SCHEMA)
+        jsonbackup.parse_backup(text, "x.json", SCHEMA)
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     st.fixed_dictionaries(
         {"format": st.just("drill-backup"), "version": st.just(1)},
-        optional={key: JSON for key in ("config", *export.TEXT_KEYS, *export.TABLE_KEYS)},
+        optional={key: JSON for key in ("config", *jsonbackup.TEXT_KEYS, *jsonbackup.TABLE_KEYS)},
     ),
-    st.sampled_from(export.TABLE_KEYS),
+    st.sampled_from(jsonbackup.TABLE_KEYS),
     st.lists(
         st.dictionaries(
             st.sampled_from(
@@ -407,6 +408,6 @@ def test_any_text_is_refused_with_a_message(text):
 def test_malformed_backups_never_raise_anything_but_a_message(data, table, rows):
     data = {**_valid(), **data, table: rows}
     try:
-        export.parse_backup(json.dumps(data), "x.json", SCHEMA)
+        jsonbackup.parse_backup(json.dumps(data), "x.json", SCHEMA)
     except DrillError as exc:
         assert str(exc).startswith("x.json: ")

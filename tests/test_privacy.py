@@ -250,4 +250,39 @@ def test_a_bad_editor_is_a_message(bank_home, monkeypatch, value, message):
         editor.open_in_editor(bank_home.stories_dir / "mentor.md")
     result = CliRunner().invoke(cli, ["story", "edit", "mentor"])
     assert result.exit_code == 1 and message in result.output
-    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def test_the_write_ahead_log_is_private_while_it_exists(bank_home):
+    old = os.umask(0)
+    try:
+        store = Store(bank_home.db_path)
+        store.set_meta("probe", "1")  # a write: the log and its index now exist
+        logs = [bank_home.db_path.with_name(f"drill.db{s}") for s in ("-wal", "-shm")]
+        assert all(p.exists() for p in logs)
+        for path in logs:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        store.close()
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize("mode", [[], ["map"], ["rehearse"]])
+def test_every_file_is_private_while_an_interactive_mode_runs(bank_home, mode):
+    from tests.harness import Pty
+
+    old = os.umask(0)
+    try:
+        if mode == ["map"]:
+            CliRunner().invoke(cli, ["mapping", "set", "core/build-or-adopt", "invoices"])
+        child = Pty(*mode, env={**os.environ})
+        child.wait_for(r"Story>|Recall>|\[y/n\]|Map ")
+        for path in [bank_home.root, *bank_home.root.rglob("*")]:
+            mode_bits = stat.S_IMODE(path.stat().st_mode)
+            if path.is_dir():
+                assert mode_bits == 0o700, (path, oct(mode_bits))
+            elif path.name not in {"invoices.md", "mentor.md"}:
+                assert mode_bits == 0o600, (path, oct(mode_bits))
+        child.kill()
+    finally:
+        os.umask(old)

@@ -325,7 +325,7 @@ def test_a_failed_migration_leaves_the_old_database_usable(bank_home):
             Store(bank_home.db_path)
         result = CliRunner().invoke(cli, ["status"])
         assert result.exit_code == 1 and "m999_half_done" in result.output
-        assert "Traceback" not in result.output
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert seen_transaction and all(seen_transaction)
     backup = bank_home.db_path.with_name(f"drill.db.bak-v{version}")
     assert backup.stat().st_mode & 0o777 == 0o600
@@ -583,9 +583,9 @@ def test_story_file_mishaps_never_delete_history(bank_home, mishap):
     for args in (["status"], ["cards"], ["stats"], ["story", "list"], ["lint"], ["coverage"]):
         result = runner.invoke(cli, args)
         assert result.exception is None or isinstance(result.exception, SystemExit), args
-        assert "Traceback" not in result.output and result.exit_code in (0, 1), args
+        assert result.exit_code in (0, 1), args
     doctor = runner.invoke(cli, ["doctor", "--fix"])
-    assert "Traceback" not in doctor.output
+    assert doctor.exception is None or isinstance(doctor.exception, SystemExit), doctor.exception
     if mishap not in ("deleted", "renamed"):
         assert "mentor.md" in doctor.output  # the broken file is named
     session.reload()

@@ -6,6 +6,7 @@ and imports only `drill.cli.common`, so no module here imports the package back.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -22,6 +23,12 @@ class DrillGroup(click.Group):
             return super().invoke(ctx)
         except DrillError as exc:
             click.echo(f"drill: {exc}", err=True)
+            sys.exit(1)
+        except sqlite3.Error as exc:  # a lock past the timeout, a damaged or read-only file
+            from drill.database import database_error
+            from drill.home import home_dir
+
+            click.echo(f"drill: {database_error(home_dir() / 'drill.db', exc)}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("", err=True)

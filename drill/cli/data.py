@@ -157,7 +157,9 @@ def export(fmt: str | None, output: Path | None) -> None:
         fmt = FORMATS.get(output.suffix.lower(), "json") if output else "json"
     app = App()
     if fmt == "json":
-        _emit(ex.dump_backup(ex.build_backup(app.home, app.store)), output)
+        from drill import backup
+
+        _emit(backup.dump_backup(backup.build_backup(app.home, app.store)), output)
         return
     library = app.synced()
     mappings = app.store.mappings()
@@ -172,10 +174,16 @@ def export(fmt: str | None, output: Path | None) -> None:
             )
         output = Path("drill.apkg")
     questions = list(library.questions.values())
-    try:
-        notes = ex.write_apkg(output, stories, questions, mappings, app.clock().now.timestamp())
-    except OSError as exc:
-        raise DrillError(f"cannot write {output}: {exc.strerror}") from None
+    from drill.files import output_with
+
+    counted: list[int] = []
+    output_with(
+        output,
+        lambda tmp: counted.append(
+            ex.write_apkg(tmp, stories, questions, mappings, app.clock().now.timestamp())
+        ),
+    )
+    notes = counted[0]
     click.echo(
         f"Wrote {output}: {notes} cards ({len(questions)} questions, "
         f"{notes - len(questions)} story facets). Import it in Anki with File > Import.",
@@ -187,12 +195,9 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         click.echo(text, nl=False)
         return
-    from drill.export import write_private_bytes
+    from drill.files import write_output
 
-    try:
-        write_private_bytes(output, text)
-    except OSError as exc:
-        raise DrillError(f"cannot write {output}: {exc.strerror}") from None
+    write_output(output, text)
     click.echo(f"Wrote {output}.", err=True)
 
 
@@ -205,7 +210,7 @@ def _emit(text: str, output: Path | None) -> None:
 )
 def import_backup(file: Path, force: bool) -> None:
     """Restore a JSON backup (from `drill export --format json`) into an empty home."""
-    from drill import export as ex
+    from drill import backup
 
     try:
         raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
@@ -213,9 +218,9 @@ def import_backup(file: Path, force: bool) -> None:
         raise DrillError(f"{file}: cannot read: {exc.strerror}") from None
     app = App()
     store = app.store
-    schema = {table: store.table_info(table) for table in ex.TABLE_KEYS}
-    data = ex.parse_backup(raw, str(file), schema)
-    done = ex.restore_backup(app.home, store, data, force, app.clock().now)
+    schema = {table: store.table_info(table) for table in backup.TABLE_KEYS}
+    data = backup.parse_backup(raw, str(file), schema)
+    done = backup.restore_backup(app.home, store, data, force, app.clock().now)
     if done.set_aside:
         click.echo(f"The previous home was copied to {done.set_aside}.")
     click.echo(

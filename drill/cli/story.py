@@ -11,8 +11,20 @@ from drill.errors import DrillError
 
 
 def own_story(app, story_id: str):
-    """A story of the user's own by id, with a clear message when it is not one."""
+    """A story of the user's own by id, with a clear message when it is not one.
+
+    The id names a file in the home's stories/ and nothing else: no path, no link out.
+    """
+    from drill.bank import inside
+
+    if not plain_id(story_id):
+        raise click.BadParameter(
+            f"{story_id!r} is not a story id (a file name in {app.home.stories_dir}, without .md)",
+            param_hint="ID",
+        )
     path = app.home.stories_dir / f"{story_id}.md"
+    if path.is_symlink() and not inside(path, app.home.root):
+        raise DrillError(f"{path} is a link to a file outside {app.home.root}; drill leaves it be")
     if path.exists():
         return path
     if (app.library.examples_dir / f"{story_id}.md").exists():
@@ -21,6 +33,13 @@ def own_story(app, story_id: str):
         )
     known = ", ".join(sorted(app.library.bank.stories)) or "none yet"
     raise DrillError(f"no story {story_id!r} in {app.home.stories_dir} (stories: {known})")
+
+
+def plain_id(story_id: str) -> bool:
+    """A name of one file in stories/: no folder, not hidden, not empty."""
+    from drill.backup import plain_file_name
+
+    return plain_file_name(f"{story_id}.md", ".md")
 
 
 def check_id(story_id: str) -> str:
@@ -168,8 +187,15 @@ def story_rename(old: str, new: str) -> None:
     target = path.with_name(f"{new}.md")
     if target.exists():
         raise DrillError(f"{target} exists already")
-    app.store.rename_story(old, new)
-    path.rename(target)
+    try:  # the file first: if the database then fails, the file goes back
+        path.rename(target)
+    except OSError as exc:
+        raise DrillError(f"cannot rename {path}: {exc.strerror}; nothing was changed") from None
+    try:
+        app.store.rename_story(old, new)
+    except BaseException:
+        target.rename(path)
+        raise
     click.echo(f"Renamed {old} to {new}; history kept.")
 
 
