@@ -419,11 +419,22 @@ def debrief(
                     f"{', '.join(map(str, told))}: have a second story ready{better}.",
                 )
             )
+        unplanned = [names.get(t, t) for t, s in iv.get("planned", []) if not s]
+        if unplanned:
+            fixes.append(
+                (
+                    1,
+                    f"No story in your plan answers {' or '.join(unplanned)}: `drill assign` "
+                    "says which story to write next.",
+                )
+            )
+        elif main["answered"] and not r["story"]:
+            fixes.append((1, f"Interviewer {n + 1} got no story named: pick one before speaking."))
         if said and LEVELS.index(level) < LEVELS.index(target_level):
             lacking = [EVIDENCE[k] for k, found in evidence.items() if not found]
             what = " and ".join(names.get(t, t) for t in iv["targets"])
             because = f": no {', no '.join(lacking)}" if lacking else ": say what was yours"
-            fixes.append((1, f"{what} read as {level}, under {target_level}{because}."))
+            fixes.append((2, f"{what} read as {level}, under {target_level}{because}."))
         if not said and main["answered"]:
             fixes.append(
                 (5, f"Interviewer {n + 1} was answered aloud: type an answer to have it read.")

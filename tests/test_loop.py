@@ -145,6 +145,16 @@ def test_a_story_told_twice_is_flagged_and_fixed_first():
     assert "story already told to interviewer 1" in report["rows"][1]["red_flags"]
     assert report["fix_first"][0].startswith("Interviewer 2 heard a again")
     assert "the plan gives it b" in report["fix_first"][0]
+    # a principle the plan has no story for, and an answer with no story named
+    gap = Interviewer("Peer", ("think-big",), "q3", "Tell me.", CHAIN, (("think-big", None),))
+    lone = MockLoop([gap, interviewers[0]], 180)
+    for _ in range(2):
+        lone.next_interviewer()
+        lone.answer("I decided it.", 10)
+        lone.close(None)
+    fixes = debrief(lone.to_dict(), "senior", {"think-big": "Think Big"})["fix_first"]
+    assert fixes[0].startswith("No story in your plan answers Think Big")
+    assert fixes[1] == "Interviewer 2 got no story named: pick one before speaking."
     text = render_debrief(report)
     assert max(len(line) for line in text.splitlines()) < 80
 
