@@ -120,11 +120,11 @@ def session_peak_mb(env: dict, cards: int = 12) -> float:
 
     child = Pty(env=env, rows=40, columns=120, timeout=30)
     for _ in range(cards):
-        child.expect(["Story>", "Recall>"])
+        child.wait_for("Story>|Recall>", timeout=30)
         child.send("\r")  # nothing typed: straight to the reveal
-        child.expect("Enter=")
+        child.wait_for("Enter=", timeout=30)
         child.send("3")
-    child.expect(["Story>", "Recall>"])
+    child.wait_for("Story>|Recall>", timeout=30)
     status = Path(f"/proc/{child.pid}/status").read_text()
     peak = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
     child.kill()

@@ -72,37 +72,63 @@ def shade_level(count: int, top: int) -> int:
     return max(1, min(4, -(-count * 4 // top)))
 
 
-def heatmap(counts: dict[date, int], start: date, end: date, color: bool = False) -> list[str]:
-    """A calendar: one row per weekday, one column per week, darker for more reviews.
+def text_width() -> int:
+    """The width to print at: the terminal's ($COLUMNS first), never over 80 nor under 40."""
+    import shutil
 
-    Days outside [start, end] are blank; a legend line gives the range of each shade.
-    """
-    first_monday = start - timedelta(days=start.weekday())
-    weeks = (end - first_monday).days // 7 + 1
-    cell = 2 if 4 + weeks * 2 <= WIDTH else 1
-    span = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    top = max((counts.get(day, 0) for day in span), default=0)
-    header = [" "] * (weeks * cell + 3)
-    free_from, last, last_week = 0, "", 0
+    return max(40, min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns))
+
+
+YEAR_DAYS = 371  # 53 weeks: as much of a calendar as 80 columns hold
+
+
+def heatmap_days(width: int = WIDTH) -> int:
+    """The most days a calendar shows at `width`: every week column plus its month label."""
+    return min(YEAR_DAYS, (width - 7) * 7 + 1)
+
+
+def _month_labels(first_monday: date, weeks: int, start: date, end: date, cell: int):
+    """(column, name) for every month with a day shown, at the week holding its 1st (the
+    first month at the first week); a partial first month's name moves left, into the gutter,
+    when the next name needs its place."""
+    labels: list[tuple[int, str]] = [(4, start.strftime("%b"))]
     for week in range(weeks):
         monday = first_monday + timedelta(weeks=week)
-        sunday = monday + timedelta(days=6)
-        if week == 0:
-            label = start.strftime("%b")
-        elif monday.day == 1 or sunday.month != monday.month:  # the week holding a 1st
-            label = sunday.strftime("%b")
-        else:
-            continue
-        position = week * cell
-        if label == last:
-            continue
-        if position < free_from and last_week == 0 and weeks > 8:  # on a long calendar a
-            header[0:3] = "   "  # month's name beats the partial first month's
-            free_from = 0
-        if position >= free_from:
-            header[position : position + 3] = label
-            free_from, last, last_week = position + 4, label, week
-    lines = ["    " + "".join(header).rstrip()]
+        days = [monday + timedelta(days=d) for d in range(7)]
+        first = next((day for day in days if day.day == 1), None)
+        if first is not None and start < first <= end:
+            labels.append((4 + week * cell, first.strftime("%b")))
+    placed: list[tuple[int, str]] = []
+    for column, name in labels:
+        if placed and column < placed[-1][0] + 4:
+            previous = placed[-1]
+            room = placed[-2][0] + 4 if len(placed) > 1 else 0
+            if column - 4 >= room:
+                placed[-1] = (column - 4, previous[1])
+            else:
+                column = previous[0] + 4
+        placed.append((column, name))
+    return placed
+
+
+def heatmap(
+    counts: dict[date, int], start: date, end: date, color: bool = False, width: int = WIDTH
+) -> list[str]:
+    """A calendar: one row per weekday, one column per week, darker for more reviews.
+
+    Days outside [start, end] are blank; a legend line gives the range of each shade. A span
+    wider than `width` holds keeps its last days.
+    """
+    start = max(start, end - timedelta(days=heatmap_days(width) - 1))
+    first_monday = start - timedelta(days=start.weekday())
+    weeks = (end - first_monday).days // 7 + 1
+    cell = 2 if 5 + weeks * 2 <= width else 1
+    span = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    top = max((counts.get(day, 0) for day in span), default=0)
+    header = [" "] * (4 + weeks * cell + 3)
+    for column, name in _month_labels(first_monday, weeks, start, end, cell):
+        header[column : column + 3] = name
+    lines = ["".join(header).rstrip()]
     for weekday in range(7):
         row = []
         for week in range(weeks):
@@ -120,5 +146,12 @@ def heatmap(counts: dict[date, int], start: date, end: date, color: bool = False
         f"{SHADES[level]} {r[0]}" + (f"-{r[-1]}" if r[-1] != r[0] else "")
         for level, r in sorted(ranges.items())
     ]
-    lines.append("    reviews a day: " + "  ".join(legend))
+    row = "    reviews a day:"
+    for item in legend:
+        if len(row) + 2 + len(item) > width:
+            lines.append(row)
+            row = " " * 19 + item
+        else:
+            row += (" " if row.endswith(":") else "  ") + item
+    lines.append(row)
     return lines

@@ -101,6 +101,25 @@ class Library:
         """The stories in play: the user's own, or the examples until there is one."""
         return {s.id: s for s in self.bank.active()}
 
+    @cached_property
+    def answer_key(self) -> dict[str, set[str]]:
+        """Question id -> the example stories that answer it, from the shipped answers file;
+        empty once the user's own stories are in play (their mappings are theirs to make)."""
+        if not self.bank.only_examples:
+            return {}
+        return load_answer_key(self.examples_dir / ANSWERS_FILE, self.stories.keys())
+
+    @property
+    def own_story_errors(self) -> list[Problem]:
+        """Errors in the user's own story files while none of them parses (the examples are
+        standing in): what to fix, by file and line, rather than an invitation to write one."""
+        if not self.bank.only_examples:
+            return []
+        own = self.home.stories_dir
+        return [
+            p for p in self.bank.problems if p.severity == "error" and Path(p.path).parent == own
+        ]
+
     @property
     def problems(self) -> list[Problem]:
         return [*self._taxonomy[1], *self._decks[1], *self.bank.problems]
@@ -175,6 +194,31 @@ class Library:
                     wanted.append(("story", story.id, facet, position))
             position += 1
         return wanted
+
+
+ANSWERS_FILE = "answers.toml"
+
+
+def load_answer_key(path: Path, story_ids) -> dict[str, set[str]]:
+    """The shipped answer key, keeping only stories that exist; a missing or unreadable file
+    is no key at all (the drill then reports picks as unverified)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        return {}
+    known = set(story_ids)
+    key = {}
+    for qid, ids in answers.items():
+        if isinstance(ids, list):
+            stories = {i for i in ids if isinstance(i, str) and i in known}
+            if stories:
+                key[qid] = stories
+    return key
 
 
 CACHE_FORMAT = 2  # 2: questions carry red_flags and rubric

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from drill import grading, scheduling
+from drill.bank import Story
+from drill.home import iso, parse_iso
+from drill.records import Rehearsal
 from drill.scheduling import Memory, QueueCard
-from drill.session import Answer, Prompt, Session
+from drill.session import Answer, Prompt, Reveal, Session
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,42 @@ class MapSession(Session):
         super().__init__(*args, **kwargs)
         self.seconds = seconds
         self.results: list[PickResult] = []
+        self.showing: float | None = None  # when the question on screen was shown
+        self.quit_early = False
+
+    # --- the countdown ------------------------------------------------------------------------
+
+    def start_pick(self, prompt: Prompt) -> None:
+        self.showing = prompt.shown_at
+
+    def time_left(self) -> float | None:
+        """Seconds left for the pick on screen (negative once over); None between picks."""
+        if self.showing is None:
+            return None
+        return self.seconds - (self.timer() - self.showing)
+
+    def status(self) -> str:
+        """The toolbar: picks done, and the countdown or what the keys do."""
+        done = f" {self.done}/{max(self.queue_size, self.done)}"
+        left = self.time_left()
+        if left is None:
+            return done + " · ? help · q quits"
+        shown = f"{left:4.1f}s left" if left >= 0 else f"over by {-left:.1f}s"
+        return f"{done} · {shown} · ? help · q quits"
+
+    def empty_reason(self) -> str:
+        """Why a sprint ended with no pick, in one line."""
+        if self.quit_early:
+            return "No picks this time: you stopped before the first one."
+        if not self.store.cards(["pick"]):
+            return (
+                "No picks this time: no question is mapped to a story yet. Take the mapping "
+                "offer at the start of `drill map`, or `drill mapping set QUESTION STORY`."
+            )
+        clock = self.clock()
+        nxt = self.store.next_due(["pick"], iso(clock.utc))
+        when = clock.local(parse_iso(nxt)).strftime("%a %d %b %H:%M") if nxt else "later"
+        return f"No picks this time: none is due; the next is due {when}."
 
     def unmapped(self) -> list:
         """Active questions that no story answers yet, offered for mapping first."""
@@ -132,6 +171,7 @@ class MapSession(Session):
         return self.max_cards
 
     def answer_pick(self, prompt: Prompt, story: str | None, latency_s: float) -> PickResult:
+        self.showing = None
         right = story is not None and story in prompt.mapped
         rating = grading.pick_grade(right, latency_s, self.seconds)
         self.grade(prompt, Answer(story=story, latency_ms=int(latency_s * 1000)), rating)
@@ -173,3 +213,111 @@ def weakest_question(session: Session) -> Prompt | None:
         ),
     )
     return session.prompt_for(row)
+
+
+class RehearsalSession:
+    """One rehearsal, with no terminal: pick, timed answer, analysis, one follow-up, grade.
+
+    Kept in `rehearsals` whether graded or not: a rehearsal quit midway keeps what was typed
+    (ungraded), once the answer was started.
+    """
+
+    DEFAULT_FOLLOWUP = "What would you change?"
+    FOLLOWUP_SECONDS = 60
+
+    def __init__(self, session: Session, prompt: Prompt, seconds: int):
+        self.session = session
+        self.prompt = prompt
+        self.seconds = seconds
+        self.story: Story | None = None
+        self.text = ""
+        self.spent = 0.0
+        self.analysis = None
+        self.followup = ""
+        self.follow_text = ""
+        self.follow_spent = 0.0
+        self.rating: int | None = None
+        self.phase = "pick"  # pick, answer, followup, grade, done
+        self._started = 0.0
+        self.kept_id: int | None = None
+
+    @property
+    def budget(self) -> float:
+        return self.seconds if self.phase == "answer" else self.FOLLOWUP_SECONDS
+
+    def time_left(self) -> float:
+        return self.budget - (self.session.timer() - self._started)
+
+    def pick(self, story: Story | None) -> None:
+        self.story = story
+
+    def start_answer(self) -> None:
+        self.phase, self._started = "answer", self.session.timer()
+
+    def finish_answer(self, text: str):
+        """Record the answer; analyse it (if typed) and choose the follow-up."""
+        from drill.coach import analyze, followup_for
+
+        self.text, self.spent = text.strip(), self.session.timer() - self._started
+        self.analysis = analyze(self.text, self.story, int(self.seconds)) if self.text else None
+        followups = self.prompt.question.followups if self.prompt.question else []
+        if self.analysis is not None:
+            self.followup = followup_for(self.analysis, followups)
+        else:
+            self.followup = followups[0] if followups else self.DEFAULT_FOLLOWUP
+        self.phase = "followup-ready"
+        return self.analysis
+
+    def start_followup(self) -> None:
+        self.phase, self._started = "followup", self.session.timer()
+
+    def finish_followup(self, text: str) -> None:
+        self.follow_text, self.follow_spent = text.strip(), self.session.timer() - self._started
+        self.phase = "grade"
+
+    def stop(self, typed: str = "") -> None:
+        """Quit midway: what was being typed is kept with what came before."""
+        if self.phase == "answer":
+            self.text, self.spent = typed.strip(), self.session.timer() - self._started
+        elif self.phase == "followup":
+            self.follow_text = typed.strip()
+            self.follow_spent = self.session.timer() - self._started
+
+    @property
+    def worth_keeping(self) -> bool:
+        return self.phase != "pick"
+
+    def answer(self) -> Answer:
+        return Answer(story=self.story.id if self.story else None, metric=self.text)
+
+    def reveal(self) -> Reveal:
+        return self.session.reveal(self.prompt, self.answer())
+
+    def reference(self) -> Story | None:
+        """The story to show before the grade: the right one picked, else a mapped one."""
+        return self.reveal().reference or self.story
+
+    def grade(self, rating: int) -> None:
+        self.session.grade(self.prompt, self.answer(), rating)
+        self.rating, self.phase = rating, "done"
+
+    def record(self) -> Rehearsal:
+        import json
+
+        return Rehearsal(
+            at=iso(self.session.clock().utc),
+            question=self.prompt.question.id if self.prompt.question else "",
+            story=self.story.id if self.story else None,
+            text=self.text,
+            seconds=round(self.spent, 2),
+            budget_seconds=int(self.seconds),
+            followup=self.followup,
+            followup_text=self.follow_text,
+            followup_seconds=round(self.follow_spent, 2),
+            analysis=json.dumps(self.analysis.to_dict()) if self.analysis else None,
+            rating=self.rating,
+        )
+
+    def keep(self) -> int:
+        self.kept_id = self.session.store.add_rehearsal(self.record())
+        return self.kept_id

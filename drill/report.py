@@ -1,6 +1,7 @@
 """Coaching results as terminal text: lint findings, coverage tables, answer analysis.
 
-Strings in, strings out; ANSI colour only when asked for, and every line fits 80 columns.
+Strings in, strings out; ANSI colour only when asked for, and every line fits the terminal
+(80 columns at most; charts.text_width).
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ import textwrap
 from datetime import date, timedelta
 
 from drill.bank import Story
+from drill.charts import text_width as _width
 from drill.coach import NEGATIVE_SIGNALS, Analysis, Coverage, Finding, LevelEstimate
 from drill.decks import Taxonomy
 
-WIDTH = 80
 RULE_WIDTH = 16
 _STYLE = {"bold": "1", "span": "1;33", "error": "31", "warning": "36", "info": "2", "dim": "2"}
 
@@ -27,7 +28,17 @@ def _clip(text: str, width: int) -> str:
 
 def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
     indent = " " * len(first) if rest is None else rest
-    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=indent) or [first]
+    return textwrap.wrap(
+        text, _width(), initial_indent=first, subsequent_indent=indent, break_on_hyphens=False
+    ) or [first]
+
+
+def _fit(line: str, width: int) -> list[str]:
+    """A plain line wrapped at words to `width`, continued two spaces further in."""
+    if len(line) <= width or "\x1b" in line:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    return textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False) or [line]
 
 
 def _quote(span: str, width: int, color: bool) -> str:
@@ -38,7 +49,7 @@ def _finding_lines(f: Finding, color: bool) -> list[str]:
     tag = "" if f.severity == "warning" else f"[{f.severity}] "
     head = f"  {f.line:>4}  {f.rule:<{RULE_WIDTH}} "
     rule = _paint(f.rule.ljust(RULE_WIDTH), f.severity, color)
-    room = WIDTH - len(head) - len(tag)
+    room = _width() - len(head) - len(tag)
     if f.span:
         shown = _quote(f.span, room, color)
     else:
@@ -53,7 +64,7 @@ def _level_lines(estimate: LevelEstimate, target: str, color: bool) -> list[str]
     for signal in estimate.evidence:
         mark = "!" if signal.name in NEGATIVE_SIGNALS else "+"
         head = f"    {mark} {signal.name:<16} {signal.line:>4}  "
-        lines.append(head + _quote(signal.text, WIDTH - len(head), color))
+        lines.append(head + _quote(signal.text, _width() - len(head), color))
     for missing in estimate.missing_for(target):
         lines += _wrap(missing, "    - ")
     return lines
@@ -71,8 +82,8 @@ def render_lint(
         if lines:
             lines.append("")
         header = f"{story.id}  {story.title}"
-        lines.append(_paint(_clip(header, WIDTH), "bold", color))
-        lines.append(_paint(_clip(f"  {story.path}", WIDTH), "dim", color))
+        lines.append(_paint(_clip(header, _width()), "bold", color))
+        lines.append(_paint(_clip(f"  {story.path}", _width()), "dim", color))
         for finding in findings:
             counts[finding.severity] = counts.get(finding.severity, 0) + 1
             lines += _finding_lines(finding, color)
@@ -84,7 +95,7 @@ def render_lint(
     plural = "story" if len(story_findings) == 1 else "stories"
     summary = f"{len(story_findings)} {plural}, {total} finding{'s' if total != 1 else ''}"
     lines += ["", summary + (f" ({detail})" if detail else "")]
-    return "\n".join(lines) + "\n"
+    return "\n".join(piece for line in lines for piece in _fit(line, _width())) + "\n"
 
 
 # ------------------------------------------------------------------------- coverage
@@ -116,7 +127,7 @@ def _matrix_lines(cov: Coverage, taxonomy: Taxonomy) -> list[str]:
     label = min(max((len(i) for i in ids), default=5), 20)
     cells = [max(len(short[c]) + 1, 3) for c in columns]
     lines: list[str] = []
-    if label + 2 + sum(cells) + 6 <= WIDTH:
+    if label + 2 + sum(cells) + 6 <= _width():
         head = " " * (label + 2) + "".join(
             short[c].ljust(w) for c, w in zip(columns, cells, strict=True)
         )
@@ -164,20 +175,23 @@ def render_coverage(cov: Coverage, taxonomy: Taxonomy, color: bool = False) -> s
         names = taxonomy.principles
         for pid, depth in cov.principles.items():
             name = names[pid].name if pid in names else pid
-            lines.append(f"  {depth or '-':<8} {_clip(name, WIDTH - 11)}")
+            lines.append(f"  {depth or '-':<8} {_clip(name, _width() - 11)}")
     if cov.deck_sizes:
         lines += ["", _paint("Questions with no story", "bold", color)]
         for deck, size in cov.deck_sizes.items():
             lines.append(f"  {_clip(deck, 20):<20} {len(cov.unmapped.get(deck, []))} of {size}")
     if cov.overused:
         lines += ["", _paint("Overused stories (mapped to over 40% of questions)", "bold", color)]
-        lines += [f"  {_clip(sid, 60):<60} {share:.0%}" for sid, share in cov.overused.items()]
+        room = _width() - 8
+        lines += [
+            f"  {_clip(sid, room):<{room}} {share:.0%}" for sid, share in cov.overused.items()
+        ]
     lines += ["", _paint("Gaps", "bold", color)]
     for gap in cov.gaps:
         lines += _wrap(gap.text, "  - ", "    ")
     if not cov.gaps:
         lines.append("  none: every required category, principle and level is covered")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return "\n".join(piece.rstrip() for line in lines for piece in _fit(line, _width())) + "\n"
 
 
 # ------------------------------------------------------------------------- analysis
@@ -245,17 +259,17 @@ def _duration(ms: int) -> str:
     return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
 
 
-HEATMAP_DAYS = 371  # 53 weeks
+def render_stats(f: dict, color: bool, width: int | None = None) -> list[str]:
+    """`drill stats` as terminal lines: calendar, retention, forecast, weakest, readiness;
+    every line fits `width` (the terminal's, 80 at most)."""
+    from drill.charts import bar_chart, heatmap, heatmap_days
 
-
-def render_stats(f: dict, color: bool) -> list[str]:
-    """`drill stats` as terminal lines: calendar, retention, forecast, weakest, readiness."""
-    from drill.charts import bar_chart, heatmap
-
+    width = width or _width()
     out: list[str] = []
 
     def title(text: str) -> None:
-        out.extend(["", _paint(text, "bold", color)])
+        out.append("")
+        out.extend(_paint(line, "bold", color) for line in _fit(text, width))
 
     per_day = {date.fromisoformat(r["day"]): r["reviews"] for r in f["reviews_per_day"]}
     studied = sum(1 for n in per_day.values() if n)
@@ -264,10 +278,11 @@ def render_stats(f: dict, color: bool) -> list[str]:
         f"· streak {f['streak_days']}d"
     )
     start, end = date.fromisoformat(f["from"]), date.fromisoformat(f["to"])
-    if (end - start).days >= HEATMAP_DAYS:  # a year is as much as 80 columns hold
-        start = end - timedelta(days=HEATMAP_DAYS - 1)
-        out.append(f"(the calendar shows the last {HEATMAP_DAYS} days)")
-    out += heatmap(per_day, start, end, color)
+    shown = heatmap_days(width)  # a year is as much as 80 columns hold
+    if (end - start).days >= shown:
+        start = end - timedelta(days=shown - 1)
+        out.append(f"(the calendar shows the last {shown} days)")
+    out += heatmap(per_day, start, end, color, width)
 
     spent = f["time_spent_ms"]
     out.append(
@@ -285,7 +300,7 @@ def render_stats(f: dict, color: bool) -> list[str]:
         (date.fromisoformat(d["day"]).strftime("%a %d %b"), d["due"], str(d["due"]))
         for d in f["forecast"]
     ]
-    out += bar_chart(rows, color=color)
+    out += bar_chart(rows, width=width, color=color)
 
     weak = f["weakest"]
     title("Weakest stories and facets (predicted recall now)")
@@ -314,6 +329,7 @@ def render_stats(f: dict, color: bool) -> list[str]:
                 )
                 for w in f["pick_latency"]
             ],
+            width=width,
             color=color,
             code=214,
         )
@@ -339,7 +355,7 @@ def render_stats(f: dict, color: bool) -> list[str]:
             f"  {ready['unseen']} not studied yet, {ready['at_risk']} below your desired retention"
         )
         out += _loop_lines(ready.get("loop"))
-    return out
+    return [piece for line in out for piece in _fit(line, width)]
 
 
 def _loop_lines(loop: dict | None) -> list[str]:

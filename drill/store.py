@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from drill.database import (
@@ -23,6 +24,7 @@ from drill.database import (
 )
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
+from drill.records import Rehearsal
 from drill.store_loop import LoopRecords
 from drill.upkeep import Upkeep
 
@@ -369,7 +371,8 @@ class Store(Upkeep, LoopRecords):  # the plan and loop tables: drill/store_loop.
 
     # --- rehearsals --------------------------------------------------------------------------
 
-    def add_rehearsal(self, row: dict) -> int:
+    def add_rehearsal(self, rehearsal: Rehearsal) -> int:
+        row = asdict(rehearsal)
         columns = ", ".join(row)
         with self.transaction():
             cursor = self.conn.execute(

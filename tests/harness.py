@@ -87,6 +87,11 @@ class Pty:
     def sendcontrol(self, char: str) -> None:
         self.child.sendcontrol(char)
 
+    def resize(self, rows: int, columns: int) -> None:
+        """Change the terminal's size, as dragging the window would (SIGWINCH)."""
+        self.screen.resize(rows, columns)
+        self.child.setwinsize(rows, columns)
+
     def text(self) -> str:
         """The screen as a person sees it now, one line per row, trailing blanks cut."""
         return "\n".join(line.rstrip() for line in self.screen.display)

@@ -13,8 +13,11 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from drill.cli import cli
 from drill.home import clock_from_env
 from drill.library import Library
+from drill.records import Rehearsal
 from drill.session import Answer, Session
 from drill.store import Store
+from drill.ui.story_new import guided_story
+from drill.ui.terminal import Terminal
 from tests.samples import STRONG
 
 
@@ -190,23 +193,41 @@ def test_history_lists_nothing_then_a_rehearsal(bank_home):
     assert "No rehearsals yet" in run("history").output
     store = Store(bank_home.db_path)
     store.add_rehearsal(
-        {
-            "at": "2026-12-01T08:00:00+00:00",
-            "question": "core/x",
-            "story": "invoices",
-            "text": "I did it",
-            "seconds": 42.0,
-            "budget_seconds": 180,
-            "followup": "How?",
-            "followup_text": "",
-            "followup_seconds": 3.0,
-            "analysis": json.dumps({"words": 3}),
-            "rating": 3,
-        }
+        Rehearsal(
+            at="2026-12-01T08:00:00+00:00",
+            question="core/x",
+            story="invoices",
+            text="I did it",
+            seconds=42.0,
+            budget_seconds=180,
+            followup="How?",
+            followup_text="",
+            followup_seconds=3.0,
+            analysis=json.dumps({"words": 3}),
+            rating=3,
+        )
     )
     assert "core/x" in run("history").output
     one = json.loads(run("history", "1", "--json").output)
     assert one["analysis"] == {"words": 3} and one["text"] == "I did it"
+
+
+def test_history_shows_an_ungraded_rehearsal_as_ungraded(bank_home):
+    Store(bank_home.db_path).add_rehearsal(
+        Rehearsal(
+            at="2026-12-01T08:00:00+00:00",
+            question="core/x",
+            story=None,
+            text="Half",
+            seconds=5.0,
+            budget_seconds=180,
+            rating=None,
+        )
+    )
+    listed = run("history").output
+    assert "ungraded" in listed and "None" not in listed
+    one = run("history", "1").output
+    assert "grade: ungraded (stopped before the grade)" in one and "None" not in one
 
 
 def test_interactive_commands_need_a_terminal(bank_home):
@@ -216,17 +237,25 @@ def test_interactive_commands_need_a_terminal(bank_home):
         assert "needs an interactive terminal" in result.output
 
 
-def test_story_new_guided_writes_a_private_story(home):
-    from drill.cli.common import App
-    from drill.cli.story import check_id, slug
-    from drill.ui.story_new import guided_story
-    from drill.ui.terminal import Terminal
+def quiet(pipe):
+    return Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
 
+
+def new_draft():
+    from drill.cli.common import App
+    from drill.story_draft import StoryDraft
+
+    app = App()
+    return StoryDraft(app.home, app.library.taxonomy, app.config.level)
+
+
+def test_story_new_guided_writes_a_private_story(home):
     keys = (
         "Cutting deploy time\r"
         "\r"  # title, accept the suggested id
         "Deploys from 40 to 8 minutes\r"
         "technical-decision, delivery\r"
+        "\r"  # no principles
         "\r"  # level default
         "A 30-person startup.\r"
         "I noticed deploys blocked releases.\r"
@@ -242,7 +271,7 @@ def test_story_new_guided_writes_a_private_story(home):
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         path = guided_story(
-            App(), None, slug, check_id, Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
+            new_draft(), Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
         )
     assert path.name == "cutting-deploy-time.md"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -258,15 +287,10 @@ def test_story_new_guided_writes_a_private_story(home):
 
 
 def test_story_new_quit_midway_keeps_a_draft(home):
-    from drill.cli.common import App
-    from drill.cli.story import check_id, slug
-    from drill.ui.story_new import guided_story
-    from drill.ui.terminal import Terminal
-
     with create_pipe_input() as pipe:
-        pipe.send_text("Half a story\r\r\r\r\rSome situation.\r\x03")
+        pipe.send_text("Half a story\r\r\r\r\r\rSome situation.\r\x03")
         path = guided_story(
-            App(), None, slug, check_id, Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
+            new_draft(), Terminal(input=pipe, output=PlainTextOutput(io.StringIO()))
         )
     assert path is None
     draft = home.root / "drafts" / "half-a-story.md"
@@ -292,3 +316,19 @@ def test_strong_fixture_story_is_valid():
     from drill.bank import parse_story
 
     assert parse_story(STRONG, "s", "s.md")[1] == []
+
+
+def test_history_lines_fit_a_narrow_terminal(bank_home):
+    Store(bank_home.db_path).add_rehearsal(
+        Rehearsal(
+            at="2026-12-01T08:00:00+00:00",
+            question="amazon/a-rather-long-question-identifier",
+            story="idempotent-invoicing",
+            text="Half",
+            seconds=5.0,
+            budget_seconds=180,
+        )
+    )
+    out = CliRunner().invoke(cli, ["history"], env={"COLUMNS": "60"}).output
+    assert max(len(line) for line in out.splitlines()) <= 60
+    assert "idempotent-invoicing" in out and "ungraded" in out

@@ -313,3 +313,10 @@ def test_a_spoken_answer_is_probed_by_the_chain_and_not_read_as_a_level():
     assert report["fix_first"] == [
         "Interviewer 1 was answered aloud: type an answer to have it read."
     ]
+
+
+def test_leaving_in_the_middle_of_an_answer_keeps_the_words_typed(home):
+    store, mock, _ = run("zero-result-search\rI traced the empty results to\x03")
+    transcript = json.loads(store.loop()["transcript"])
+    turn = transcript["rounds"][0]["turns"][0]
+    assert turn["answered"] and turn["text"] == "I traced the empty results to"

@@ -52,14 +52,71 @@ def map_session(home, timer=time.monotonic, **kwargs):
 def test_map_offers_unmapped_first_then_grades_wrong_as_again(mini_home):
     store = Store(mini_home.db_path)
     session = MapSession(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
-    # both questions unmapped: map them (ungraded), then the sprint asks them
-    keys = "invoices\rmentor\rmentor\rinvoices\r\x04"
+    # both questions unmapped: m takes the offer, map them (ungraded), then the sprint asks them
+    keys = "minvoices\rmentor\rmentor\rinvoices\r\x04"
     _, screen = drive(run_map, session, keys)
     assert store.mappings() == {"mini/big-call": {"invoices"}, "mini/grow-someone": {"mentor"}}
     rows = store.all("select r.rating, r.mode, r.latency_ms, r.story from reviews r order by id")
     assert [(r["rating"], r["mode"]) for r in rows] == [(1, "map"), (1, "map")]
     assert all(r["latency_ms"] is not None for r in rows)
     assert "questions have no story yet" in screen and "✗ the story is" in screen
+
+
+def test_map_offer_is_skipped_with_one_key_and_the_sprint_starts(mini_home):
+    store = Store(mini_home.db_path)
+    store.map_story("mini/big-call", "invoices", "x")  # one mapped, one not
+    session = MapSession(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
+    _, screen = drive(run_map, session, "\rinvoices\r")
+    assert "1 question has no story yet" in screen
+    assert store.mappings() == {"mini/big-call": {"invoices"}}  # nothing asked, nothing mapped
+    assert store.scalar("select rating from reviews where mode = 'map'") == 4
+    assert "Sprint done." in screen and "1/1 right" in screen
+
+
+def test_map_typo_at_story_asks_again_instead_of_grading_again(mini_home):
+    session = map_session(mini_home)
+    _, screen = drive(run_map, session, "zzz-nothing\rinvoices\r\x04")
+    assert "No story matches 'zzz-nothing'" in screen
+    ratings = [r["rating"] for r in session.store.all("select rating from reviews")]
+    assert ratings == [4]  # one pick, right, fast; the typo was not graded
+
+
+def test_map_q_at_story_quits_without_grading(mini_home):
+    session = map_session(mini_home)
+    _, screen = drive(run_map, session, "q\r")
+    assert session.store.scalar("select count(*) from reviews") == 0
+    assert "No picks this time: you stopped before the first one." in screen
+
+
+def test_map_with_nothing_mapped_says_why_there_are_no_picks(mini_home):
+    session = MapSession(
+        Store(mini_home.db_path), Library(mini_home, mini_home.config()), clock_from_env
+    )
+    _, screen = drive(run_map, session, "\r")  # the offer declined
+    assert "No picks this time: no question is mapped to a story yet" in screen
+
+
+def test_map_with_every_pick_reviewed_says_when_the_next_is_due(mini_home):
+    session = map_session(mini_home)
+    drive(run_map, session, "invoices\rmentor\r\x04")
+    again = map_session(mini_home)
+    _, screen = drive(run_map, again, "")
+    assert "No picks this time: none is due; the next is due" in screen
+
+
+def test_map_countdown_state_lives_in_the_session(mini_home):
+    now = [100.0]
+    session = map_session(mini_home, timer=lambda: now[0])
+    assert session.time_left() is None
+    prompt = session.next_card()
+    session.start_pick(prompt)
+    now[0] += 3.0
+    assert session.time_left() == pytest.approx(8.0 - 3.0)
+    assert "5.0s left" in session.status()
+    now[0] += 7.0
+    assert "over by 2.0s" in session.status()
+    session.answer_pick(prompt, "invoices", 1.0)
+    assert session.time_left() is None
 
 
 def test_map_fast_right_is_easy_and_slow_right_is_hard(mini_home):
@@ -230,3 +287,90 @@ def test_rehearse_spoken_answer_enter_on_empty_stops_clock(mini_home):
     rehearsal_id, _ = drive(lambda s, t: run_rehearse(s, prompt, 180, t), session, "mentor\r\r\r3")
     row = store.rehearsal(rehearsal_id)
     assert row["text"] == "" and row["seconds"] < 180 and row["rating"] == 3
+
+
+def big_call(home):
+    store, session = rehearse_session(home)
+    return store, session, session.prompt_for(store.card_for("question", "mini/big-call"))
+
+
+def rehearse_keys(session, prompt, keys):
+    return drive(lambda s, t: run_rehearse(s, prompt, 180, t), session, keys)
+
+
+def test_rehearse_q_at_the_grade_line_keeps_an_ungraded_entry(mini_home):
+    store, session, prompt = big_call(mini_home)
+    keys = "invoices\rWe moved invoices to a worker.\x1b\rI checked dashboards.\x1b\rq"
+    rehearsal_id, screen = rehearse_keys(session, prompt, keys)
+    row = store.rehearsal(rehearsal_id)
+    assert row["text"] == "We moved invoices to a worker." and row["rating"] is None
+    assert row["followup_text"] == "I checked dashboards."
+    assert store.scalar("select count(*) from reviews") == 0  # nothing graded
+    assert "kept ungraded" in screen
+
+
+def test_rehearse_ctrl_c_while_typing_keeps_what_was_typed(mini_home):
+    store, session, prompt = big_call(mini_home)
+    rehearsal_id, _ = rehearse_keys(session, prompt, "invoices\rHalf of my answer\x03")
+    row = store.rehearsal(rehearsal_id)
+    assert row["text"] == "Half of my answer" and row["rating"] is None
+    assert row["story"] == "invoices" and row["followup"] == ""
+    assert store.scalar("select count(*) from reviews") == 0
+
+
+def test_rehearse_quit_before_answering_keeps_nothing(mini_home):
+    store, session, prompt = big_call(mini_home)
+    rehearsal_id, screen = rehearse_keys(session, prompt, "q\r")
+    assert rehearsal_id is None and store.rehearsals() == []
+    assert "nothing kept" in screen
+
+
+def test_rehearse_grade_line_offers_only_keys_that_work(mini_home):
+    store, session, prompt = big_call(mini_home)
+    keys = "invoices\rWe moved it.\x1b\r\x1b\r" + "usE" + "3"
+    rehearsal_id, screen = rehearse_keys(session, prompt, keys)
+    grade_line = next(line for line in screen.splitlines() if "Enter=" in line)
+    assert "u s E" not in grade_line and "?" in grade_line and " q" in grade_line
+    assert store.rehearsal(rehearsal_id)["rating"] == 3  # u, s and E were ignored
+
+
+def test_spoken_rehearsal_shows_the_story_before_the_grade(mini_home):
+    store, session = rehearse_session(mini_home)
+    prompt = session.prompt_for(store.card_for("question", "mini/grow-someone"))
+    _, screen = rehearse_keys(session, prompt, "mentor\r\r\r3")
+    shown = screen.index("pair with her on three mock")  # the story's Decision
+    assert "12 minutes" in screen[shown:]  # and its Metric
+    assert shown < screen.index("Enter=")
+
+
+def test_rehearsal_session_without_a_terminal(mini_home):
+    from drill.modes import RehearsalSession
+
+    store, session, prompt = big_call(mini_home)
+    rehearsal = RehearsalSession(session, prompt, 120)
+    rehearsal.pick(session.library.stories["invoices"])
+    rehearsal.start_answer()
+    analysis = rehearsal.finish_answer("We went from 9 hours to 40 minutes.")
+    assert analysis is not None and rehearsal.followup  # chosen from the analysis
+    rehearsal.start_followup()
+    rehearsal.finish_followup("")
+    assert rehearsal.reveal().suggested in (1, 2, 3, 4)
+    rehearsal.grade(4)
+    row = store.rehearsal(rehearsal.keep())
+    assert (row["rating"], row["budget_seconds"], row["story"]) == (4, 120, "invoices")
+    assert json.loads(row["analysis"])["numbers"]
+    assert store.scalar("select mode from reviews") == "rehearse"
+
+
+def test_rehearse_help_at_the_grade_line_then_a_grade(mini_home):
+    store, session, prompt = big_call(mini_home)
+    rehearsal_id, screen = rehearse_keys(session, prompt, "invoices\r\r\r?4")
+    assert "Keys in a rehearsal" in screen and store.rehearsal(rehearsal_id)["rating"] == 4
+
+
+def test_rehearse_ctrl_c_in_the_follow_up_keeps_both_answers(mini_home):
+    store, session, prompt = big_call(mini_home)
+    keys = "invoices\rFrom 9 hours to 40 minutes.\x1b\rI timed the\x03"
+    row = store.rehearsal(rehearse_keys(session, prompt, keys)[0])
+    assert row["text"] == "From 9 hours to 40 minutes." and row["followup_text"] == "I timed the"
+    assert row["rating"] is None and row["followup"]

@@ -125,6 +125,9 @@ def test_no_command_touches_the_network_and_every_file_is_private(bank_home, tmp
         ["undo"],
     ]
     plan = [{"args": args} for args in steps]
+    # an editor that fills the title in: an untouched template is refused, not saved
+    edit = {"EDITOR": "sed -i 's/Title of the story/Drafted/'"}
+    plan[steps.index(["story", "new", "--editor", "drafted"])]["env"] = edit
     plan.append(
         {"args": ["import", str(out / "backup.json")], "env": {"DRILL_HOME": str(imported)}}
     )
@@ -276,7 +279,7 @@ def test_every_file_is_private_while_an_interactive_mode_runs(bank_home, mode):
         if mode == ["map"]:
             CliRunner().invoke(cli, ["mapping", "set", "core/build-or-adopt", "invoices"])
         child = Pty(*mode, env={**os.environ})
-        child.wait_for(r"Story>|Recall>|\[y/n\]|Map ")
+        child.wait_for(r"Story>|Recall>|\[y/n\]|Map |start the sprint")
         for path in [bank_home.root, *bank_home.root.rglob("*")]:
             mode_bits = stat.S_IMODE(path.stat().st_mode)
             if path.is_dir():

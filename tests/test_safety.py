@@ -78,7 +78,12 @@ def spawn(env) -> Pty:
 
 
 def expect(child: Pty, pattern) -> None:
-    child.expect(pattern)
+    """The end of the output, or a pattern on the rendered screen (the review screen redraws
+    only what changed, so its text is read from the emulator, not from the raw output)."""
+    if pattern is pexpect.EOF:
+        child.expect(pattern)
+    else:
+        child.wait_for(pattern)
 
 
 def kill(child: Pty) -> None:
@@ -90,7 +95,7 @@ def to_grade_line(child, story: str) -> None:
     expect(child, "Story>")
     child.send(story + "\r")
     if story:
-        expect(child, r"Keep .* \[y/n\]")
+        expect(child, r"fit this question\? \[y/n\]")
         child.send("n")
         for label in ("Decision>", "Alternatives>", "Metric>"):
             expect(child, label)
@@ -155,7 +160,7 @@ def test_kill_while_typing_the_answer_and_after_an_undo(tty, bank_home):
     expect(child, "Undid the last grade")
     expect(child, "Story>")  # the undone question comes back
     child.send("invoices\r")
-    expect(child, r"Keep .* \[y/n\]")
+    expect(child, r"fit this question\? \[y/n\]")
     child.send("y")  # the mapping is committed on its own
     expect(child, "Decision>")
     child.send("moved invoicing to a wor")

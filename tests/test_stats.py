@@ -197,7 +197,7 @@ def test_heatmap_shades_by_share_of_the_busiest_day():
     counts = {date(2026, 11, 30): 8, date(2026, 12, 1): 1, date(2026, 11, 28): 4}
     lines = charts.heatmap(counts, date(2026, 11, 25), date(2026, 12, 1))
     assert lines == [
-        "    Nov",  # no room for Dec beside it
+        "  Nov Dec",  # the partial first month's label moves into the gutter
         "Mon   █",
         "      ░",
         "Wed ·",
@@ -329,3 +329,67 @@ def test_stats_on_a_fresh_home_says_what_is_missing(home):
     assert "no story facet reviewed yet" in out
     assert "no pick sprints" in out
     assert "no interview planned" in out
+
+
+def months_in(start: date, end: date) -> list[str]:
+    days = (start + timedelta(days=i) for i in range((end - start).days + 1))
+    return list(dict.fromkeys(d.strftime("%b %Y") for d in days))
+
+
+@pytest.mark.parametrize("width", [80, 60, 45])
+@pytest.mark.parametrize("span", [6, 12, 30, 45, 91, 200, 371])
+@pytest.mark.parametrize("end", [date(2026, 12, 1), date(2026, 3, 29), date(2027, 1, 31)])
+def test_heatmap_labels_every_month_shown_and_fits_the_width(end, span, width):
+    start = end - timedelta(days=span - 1)
+    lines = charts.heatmap({end: 1}, start, end, width=width)
+    assert max(len(line) for line in lines[:-1]) <= width
+    labels = lines[0].split()
+    shown_from = end - timedelta(days=charts.heatmap_days(width) - 1)
+    months = months_in(max(start, shown_from), end)
+    assert len(labels) == len(months), (lines[0], months)
+    assert labels == [m[:3] for m in months]
+
+
+def test_text_width_follows_columns_up_to_80(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    assert charts.text_width() == 60
+    monkeypatch.setenv("COLUMNS", "200")
+    assert charts.text_width() == 80
+    monkeypatch.setenv("COLUMNS", "10")
+    assert charts.text_width() == 40
+
+
+def run_at(width: int, *args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), env={"COLUMNS": str(width)})
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.output
+
+
+@pytest.mark.parametrize("width", [60, 45])
+def test_stats_text_wraps_to_a_narrow_terminal(logged, width):
+    run("plan", "add", "amazon", "2026-12-03 10:00")
+    for days in ("7", "91", "1000"):
+        out = run_at(width, "stats", "--days", days)
+        assert max(len(line) for line in out.splitlines()) <= width, out
+    assert "Readiness for the next" in out and "over " in out
+
+
+@pytest.mark.parametrize("width", [60, 45])
+def test_reports_wrap_to_a_narrow_terminal(logged, tmp_path, width):
+    transcript = tmp_path / "answer.txt"
+    transcript.write_text(
+        "Um, so basically I chose a queue because it, like, cut the nightly run from 9 hours "
+        "to 40 minutes, and we maybe saved around 2.1% of checkout errors.\n"
+    )
+    for args in (
+        ("lint",),
+        ("lint", "invoices"),
+        ("coverage",),
+        ("coverage", "--company", "amazon"),
+        ("analyze", str(transcript), "--story", "invoices"),
+    ):
+        out = run_at(width, *args)
+        assert out.strip(), args
+        too_long = [line for line in out.splitlines() if len(line) > width]
+        assert too_long == [], (args, too_long)

@@ -72,6 +72,19 @@ def status(as_json: bool) -> None:
     if counts["planned_loop"] and counts["planned_loop"]["principles"]:
         ready = counts["planned_loop"]
         click.echo(f"story plan: {ready['drilled']}/{ready['principles']} with a drilled story")
+    for problem in own_story_errors(app):
+        click.echo(f"story error: {problem}")
+
+
+def own_story_errors(app: App) -> list:
+    """When none of the user's story files parses (the examples stand in), what to fix; the
+    stories are parsed only when their files exist and none of them is drilled."""
+    from drill.bank import story_files
+
+    own = {path.stem for path in story_files(app.home.stories_dir)}
+    if not own or own & {card["ref"] for card in app.store.cards(["story"])}:
+        return []
+    return app.library.own_story_errors[:3]
 
 
 @click.command()

@@ -240,8 +240,15 @@ def history(rehearsal_id: int | None, as_json: bool) -> None:
         click.echo(row["text"] or "(spoken, not typed)")
         click.echo(f"follow-up: {row['followup']}")
         click.echo(row["followup_text"] or "(spoken, not typed)")
-        click.echo(f"grade: {row['rating']}")
+        graded = (
+            row["rating"] if row["rating"] is not None else "ungraded (stopped before the grade)"
+        )
+        click.echo(f"grade: {graded}")
         return
+    import textwrap
+
+    from drill.charts import text_width
+
     rows = store.rehearsals()
     if as_json:
         echo_json(
@@ -252,10 +259,15 @@ def history(rehearsal_id: int | None, as_json: bool) -> None:
         click.echo("No rehearsals yet: `drill rehearse`.")
     for r in rows:
         words = len((r["text"] or "").split())
-        click.echo(
+        grade = f"grade {r['rating']}" if r["rating"] is not None else "ungraded"
+        line = (
             f"{r['id']:>4}  {r['at'][:16].replace('T', ' ')}  {r['seconds']:>5.0f}s "
-            f"{words:>4}w  grade {r['rating']}  {r['question']}  ({r['story'] or '-'})"
+            f"{words:>4}w  {grade:8}  {r['question']}  ({r['story'] or '-'})"
         )
+        wrapped = textwrap.wrap(
+            line, text_width(), subsequent_indent=" " * 6, break_on_hyphens=False
+        )
+        click.echo("\n".join(wrapped))
     from drill.loop import history_lines  # the mock loops (`drill loop`)
 
     for line in history_lines(store.loops()):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 
 from drill.cli.common import App, echo_json, json_option, need_terminal
@@ -43,18 +41,12 @@ def plain_id(story_id: str) -> bool:
 
 
 def check_id(story_id: str) -> str:
-    from drill.bank import STORY_ID
+    from drill.story_draft import id_problem
 
-    if not STORY_ID.match(story_id):
-        raise click.BadParameter(
-            f"{story_id!r}: use lowercase letters, digits, '-', '_' or '.', e.g. billing-split",
-            param_hint="ID",
-        )
+    problem = id_problem(story_id)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="ID")
     return story_id
-
-
-def slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:48] or "story"
 
 
 @click.group()
@@ -66,8 +58,9 @@ def story() -> None:
 @click.argument("story_id", metavar="[ID]", required=False)
 @click.option("--editor", "use_editor", is_flag=True, help="Write a template and open $EDITOR.")
 def story_new(story_id: str | None, use_editor: bool) -> None:
-    """Write a new story: one guided prompt per section, with a hint for each."""
-    from drill.home import write_private
+    """Write a new story: one guided prompt per section, with a hint for each. A story
+    stopped midway is kept in drafts/ and offered again (or resume it by its ID)."""
+    from drill.story_draft import StoryDraft, drafts, drafts_dir
 
     app = App()
     if story_id:
@@ -75,24 +68,57 @@ def story_new(story_id: str | None, use_editor: bool) -> None:
         if (app.home.stories_dir / f"{story_id}.md").exists():
             raise DrillError(f"story {story_id!r} exists already; `drill story edit {story_id}`")
     if use_editor:
-        from drill.bank import template
-        from drill.editor import open_in_editor
-
-        story_id = story_id or "new-story"
-        path = app.home.stories_dir / f"{story_id}.md"
-        if path.exists():
-            raise DrillError(f"{path} exists already")
-        write_private(path, template())
-        open_in_editor(path)
-        report_story(app, path)
+        story_from_editor(app, story_id or "new-story")
         return
 
     need_terminal("story new")
-    from drill.ui.story_new import guided_story
+    from drill.ui.story_new import guided_story, offer_draft
+    from drill.ui.terminal import Quit, Terminal
 
-    path = guided_story(app, story_id, slug, check_id)
+    taxonomy, level = app.library.taxonomy, app.config.level
+    term = Terminal()
+    waiting = drafts_dir(app.home) / f"{story_id}.md" if story_id else None
+    if waiting is None or not waiting.exists():
+        try:
+            waiting = None if story_id else offer_draft(term, drafts(app.home))
+        except Quit:
+            return
+    if waiting is not None:
+        draft = StoryDraft.resume(waiting, app.home, taxonomy, level)
+    else:
+        draft = StoryDraft(app.home, taxonomy, level, story_id=story_id or "")
+    companies = {p["company"] for p in app.store.plans()}
+    offered = draft.active_principles(app.library.deck_names, companies)
+    path = guided_story(draft, term, offered)
     if path is not None:
         report_story(app, path)
+
+
+def story_from_editor(app, story_id: str) -> None:
+    """The template in drafts/, opened in $EDITOR; saved into the bank only if it changed."""
+    import os
+
+    from drill.bank import template
+    from drill.editor import open_in_editor
+    from drill.home import write_private
+    from drill.story_draft import drafts_dir, untouched_template
+
+    path = app.home.stories_dir / f"{story_id}.md"
+    if path.exists():
+        raise DrillError(f"{path} exists already")
+    draft = drafts_dir(app.home) / f"{story_id}.md"
+    draft.parent.mkdir(mode=0o700, exist_ok=True)
+    if not draft.exists():
+        write_private(draft, template())
+    open_in_editor(draft)
+    if untouched_template(draft.read_text(encoding="utf-8", errors="replace")):
+        draft.unlink()
+        raise DrillError(
+            "the template was not changed, so no story was saved; "
+            f"run `drill story new {story_id} --editor` again and fill in its sections"
+        )
+    os.replace(draft, path)
+    report_story(app, path)
 
 
 def report_story(app, path) -> None:

@@ -10,9 +10,9 @@ from prompt_toolkit.formatted_text import HTML
 from drill.loop import MockLoop, clock
 from drill.scheduling import RATINGS
 from drill.session import Answer, Session
-from drill.ui.daily import GRADE_KEYS, grade_line, pick_story
-from drill.ui.modes import narrate
-from drill.ui.terminal import Quit, Terminal
+from drill.ui.daily import GRADE_KEYS, grade_line
+from drill.ui.modes import narrate_bindings
+from drill.ui.terminal import Quit, Terminal, pick_story
 
 WHY = {
     "number": "the answer had no number",
@@ -69,7 +69,14 @@ def run_loop(
                     term.say(HTML(f"<dim>Follow-up ({WHY.get(turn.why, '')}):</dim>"))
                     term.say(HTML(f"<b>{escape(term.wrap(turn.prompt))}</b>"))
                 label = "answer" if turn.why == "question" else "follow-up"
-                text, spent = narrate(term, session, turn.budget, label)
+                started = session.timer()
+                try:
+                    text = narrate(term, session.timer, started, turn.budget, label)
+                except Quit as stop:  # what was typed before leaving is kept too
+                    if stop.text.strip():
+                        mock.answer(stop.text, session.timer() - started)
+                    raise
+                spent = session.timer() - started
                 mock.answer(text, spent)
                 save(mock)
                 if turn.why == "question":
@@ -82,6 +89,23 @@ def run_loop(
         save(mock)
         term.say("Loop stopped; everything said so far is kept.")
     term.toolbar = None
+
+
+def narrate(term: Terminal, timer, started: float, seconds: float, label: str) -> str:
+    """A multi-line answer against a visible countdown (Esc-Enter or Enter on empty ends it)."""
+    previous = term.toolbar
+    term.refresh = 0.2
+
+    def toolbar() -> str:
+        left = seconds - (timer() - started)
+        shown = f"{clock(left)} left" if left >= 0 else f"over by {clock(-left)}"
+        return f" {label} · {shown} · Esc-Enter finishes · Enter on empty stops the clock"
+
+    term.toolbar = toolbar
+    try:
+        return term.ask("> ", multiline=True, key_bindings=narrate_bindings())
+    finally:
+        term.toolbar = previous
 
 
 def _card_prompt(session: Session, question_id: str):
@@ -98,12 +122,15 @@ def _grade(term: Terminal, session: Session, prompt, mock: MockLoop) -> int:
     answer = Answer(story=current.story, metric=current.said)
     reveal = session.reveal(prompt, answer)
     term.say(HTML("<dim>How did that answer hold up?</dim>"))
-    action = ""
-    while action not in GRADE_KEYS and action != "enter":
+    rating = None
+    while rating is None:
         action = grade_line(term, reveal, actions="?")
-        if action == "?":
-            term.say("Grade the answer: 1-4 or a h g e; Enter takes the suggestion.")
-    rating = reveal.suggested if action == "enter" else GRADE_KEYS[action]
+        if action in GRADE_KEYS:
+            rating = GRADE_KEYS[action]
+        elif action == "enter" and reveal.suggested:
+            rating = reveal.suggested
+        else:
+            term.say("Grade the answer: 1-4 or a h g e; Enter takes the suggestion if any.")
     session.grade(prompt, answer, rating)
     term.say(HTML(f"<dim>Graded {RATINGS[rating]}.</dim>"))
     return rating

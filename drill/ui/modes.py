@@ -7,19 +7,13 @@ from html import escape
 from prompt_toolkit.formatted_text import HTML
 from prompt_toolkit.key_binding import KeyBindings
 
-from drill.grading import resolve_story
-from drill.modes import CramSession, MapSession
+from drill.grading import rank_stories
+from drill.modes import CramSession, MapSession, RehearsalSession
 from drill.scheduling import RATINGS
-from drill.ui.daily import pick_story, run_daily
-from drill.ui.terminal import Quit, StoryCompleter, Terminal
+from drill.ui.daily import run_daily
+from drill.ui.terminal import Quit, Terminal, pick_story
 
 OFFER_LIMIT = 5
-
-
-def countdown(remaining: float) -> str:
-    if remaining >= 0:
-        return f"{remaining:4.1f}s left"
-    return f"over by {-remaining:.1f}s"
 
 
 def clock_text(seconds: float) -> str:
@@ -27,30 +21,35 @@ def clock_text(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+MAPPING_HELP = """\
+Mapping, before the sprint (not graded):
+  a story id (Tab lists them), then Enter: that story answers the question
+  Enter on nothing   skip this question
+  ?                  this help
+  q + Enter, Ctrl-C, Ctrl-D   quit (mappings made so far are kept)"""
+
+MAP_HELP = """\
+Keys in the pick sprint:
+  type a story id (Tab lists them, best match first), Enter to pick it
+  Enter on nothing   no idea (graded Again)
+  a name that matches no story asks again; it is never graded
+  ?                  this help
+  q + Enter, Ctrl-C, Ctrl-D   quit (every pick so far is saved)"""
+
+
 def run_map(session: MapSession, terminal: Terminal | None = None) -> None:
     term = terminal or Terminal()
     term.refresh = 0.1
-    state = {"shown": None}
-
-    def toolbar() -> str:
-        done = f" {session.done}/{max(session.queue_size, session.done)}"
-        if state["shown"] is None:
-            return done + " · mapping · Enter skips · Ctrl-D quits"
-        left = session.seconds - (session.timer() - state["shown"])
-        return f"{done} · {countdown(left)} · Ctrl-D quits"
-
-    term.toolbar = toolbar
+    term.toolbar = session.status
+    term.help = lambda: MAP_HELP
     try:
         offer_unmapped(session, term)
-        session.reload()
         while (prompt := session.next_card()) is not None:
             term.say()
             term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
-            state["shown"] = prompt.shown_at
-            typed = term.ask("Story> ", completer=StoryCompleter(prompt.candidates))
+            session.start_pick(prompt)
+            story = pick_story(term, prompt.candidates)
             latency = session.timer() - prompt.shown_at
-            state["shown"] = None
-            story, _ = resolve_story(typed, prompt.candidates)
             result = session.answer_pick(prompt, story.id if story else None, latency)
             mapped = ", ".join(sorted(prompt.mapped))
             if result.right:
@@ -59,36 +58,46 @@ def run_map(session: MapSession, terminal: Terminal | None = None) -> None:
                 mark = f"<miss>✗</miss> the story is {escape(mapped)}"
             term.say(HTML(f"{mark}  {latency:.1f}s → {RATINGS[result.rating]}"))
     except Quit:
-        pass
+        session.quit_early = True
+    finally:
+        session.showing = None
     render_map_summary(session, term)
 
 
 def offer_unmapped(session: MapSession, term: Terminal) -> None:
+    """Once per sprint: map a few unmapped questions first, or Enter to go straight on."""
     unmapped = session.unmapped()
     if not unmapped:
         return
     shown = unmapped[:OFFER_LIMIT]
-    term.say(
+    count = f"{len(unmapped)} question{'s have' if len(unmapped) != 1 else ' has'}"
+    choice = term.key(
         HTML(
-            f"<b>{len(unmapped)} questions have no story yet.</b> Name one for the first "
-            f"{len(shown)} (not graded; Enter skips)."
-        )
+            f"<b>{count} no story yet.</b> <key>m</key> map {len(shown)} now · "
+            "<key>Enter</key> start the sprint "
+        ),
+        ["m", "enter"],
     )
+    if choice != "m":
+        return
+    previous, previous_help = term.toolbar, term.help
+    term.toolbar = lambda: " mapping (not graded) · Enter skips a question · ? help · q quits"
+    term.help = lambda: MAPPING_HELP
     stories = list(session.library.stories.values())
-    from drill.grading import rank_stories
-
     for question in shown:
         term.say()
         term.say(HTML(f"<question>{escape(term.wrap(question.text))}</question>"))
-        story = pick_story(term, rank_stories(question, stories))
+        story = pick_story(term, rank_stories(question, stories), "Map to> ")
         if story is not None:
             session.keep_mapping(question, story)
             term.say(HTML(f"<dim>Mapped to {escape(story.id)}.</dim>"))
+    term.toolbar, term.help = previous, previous_help
+    session.reload()
 
 
 def render_map_summary(session: MapSession, term: Terminal) -> None:
     if not session.results:
-        term.say("No picks this time." if session.unmapped() else "No pick cards due.")
+        term.say(term.wrap(session.empty_reason()))
         return
     right = sum(r.right for r in session.results)
     term.say()
@@ -135,89 +144,110 @@ def narrate_bindings() -> KeyBindings:
     return bindings
 
 
-FOLLOWUP_SECONDS = 60
+REHEARSE_HELP = """\
+Keys in a rehearsal:
+  Story>     a story id (Tab lists them); Enter alone answers without one
+  answer     type it, then Esc and Enter; or speak aloud, then Enter on the
+             empty prompt stops the clock
+  grade      1-4 or a h g e; Enter takes the suggestion
+  ?          this help
+  q + Enter, Ctrl-C, Ctrl-D   stop; an answer already started is kept, ungraded"""
+
+GRADE_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "h": 2, "g": 3, "e": 4}
+SHOWN_SECTIONS = ("decision", "metric")
+SECTION_LINES = 4  # of each, so question, story and grade line fit 24 rows
 
 
-def narrate(term: Terminal, session, seconds: float, label: str) -> tuple[str, float]:
-    """A multi-line answer against a visible countdown; returns the text and time spent."""
-    started = session.timer()
+def narrate(term: Terminal, rehearsal: RehearsalSession, label: str) -> str:
+    """A multi-line answer against a visible countdown."""
     previous = term.toolbar
     term.refresh = 0.2
 
     def toolbar() -> str:
-        left = seconds - (session.timer() - started)
+        left = rehearsal.time_left()
         shown = clock_text(left) + " left" if left >= 0 else f"over by {clock_text(-left)}"
         return f" {label} · {shown} · Esc-Enter finishes · Enter on empty stops the clock"
 
     term.toolbar = toolbar
     try:
-        text = term.ask("> ", multiline=True, key_bindings=narrate_bindings())
+        return term.ask("> ", multiline=True, key_bindings=narrate_bindings())
     finally:
         term.toolbar = previous
-    return text.strip(), session.timer() - started
 
 
 def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = None):
-    """Question cold, story pick, narration, analysis, one follow-up, self-grade; kept."""
-    from drill.coach import analyze, followup_for
-    from drill.home import iso
+    """Question cold, story pick, narration, analysis, one follow-up, self-grade; kept.
+
+    Quitting keeps an answer already started as an ungraded rehearsal."""
     from drill.report import render_analysis
-    from drill.session import Answer
-    from drill.ui.daily import GRADE_KEYS, grade_line
 
     term = terminal or Terminal()
-    question = prompt.question
-    term.toolbar = lambda: " rehearsal · Ctrl-D quits"
+    rehearsal = RehearsalSession(session, prompt, int(seconds))
+    term.toolbar = lambda: " rehearsal · ? help · q quits"
+    term.help = lambda: REHEARSE_HELP
     try:
         term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
-        story = pick_story(term, prompt.candidates)
+        rehearsal.pick(pick_story(term, prompt.candidates))
         instructions = term.wrap(
             f"Answer now, as in the room: {clock_text(seconds)}. Type it (Esc-Enter finishes), "
             "or speak aloud and press Enter on the empty prompt to stop the clock."
         )
         term.say(HTML(f"<b>{escape(instructions)}</b>"))
-        text, spent = narrate(term, session, seconds, "answer")
-        analysis = analyze(text, story, int(seconds)) if text else None
+        rehearsal.start_answer()
+        analysis = rehearsal.finish_answer(narrate(term, rehearsal, "answer"))
         if analysis is not None:
             term.say(render_analysis(analysis, color=False))
-        term.say(HTML(f"<dim>Time: {clock_text(spent)} of {clock_text(seconds)}.</dim>"))
-        followup = (
-            followup_for(analysis, question.followups)
-            if analysis is not None
-            else (question.followups[0] if question.followups else "What would you change?")
+        term.say(HTML(f"<dim>Time: {clock_text(rehearsal.spent)} of {clock_text(seconds)}.</dim>"))
+        followup = term.wrap(f"Follow-up: {rehearsal.followup}")
+        term.say(HTML(f"\n<b>Follow-up:</b>{escape(followup[len('Follow-up:') :])}"))
+        rehearsal.start_followup()
+        rehearsal.finish_followup(narrate(term, rehearsal, "follow-up"))
+        if not rehearsal.text:  # spoken: the story to check it against
+            show_story(term, rehearsal.reference(), prompt.wording)
+        reveal = rehearsal.reveal()
+        action = rehearsal_grade_line(term, reveal)  # ? prints the help and keeps waiting
+        rehearsal.grade(reveal.suggested if action == "enter" else GRADE_KEYS[action])
+    except Quit as stop:
+        rehearsal.stop(stop.text)
+        if not rehearsal.worth_keeping:
+            term.say("Rehearsal stopped before the answer; nothing kept.")
+            return None
+        rehearsal_id = rehearsal.keep()
+        term.say(
+            HTML(
+                f"<dim>Stopped; kept ungraded as rehearsal {rehearsal_id} (`drill history`).</dim>"
+            )
         )
-        term.say(HTML(f"\n<b>Follow-up:</b> {escape(followup)}"))
-        follow_text, follow_spent = narrate(term, session, FOLLOWUP_SECONDS, "follow-up")
-        answer = Answer(story=story.id if story else None, metric=text)
-        reveal = session.reveal(prompt, answer)
-        action = ""
-        while action not in GRADE_KEYS and action != "enter":
-            action = grade_line(term, reveal)
-            if action == "?":
-                term.say(
-                    "Grade how the answer held up: 1-4 or a h g e; Enter takes the suggestion."
-                )
-        rating = reveal.suggested if action == "enter" else GRADE_KEYS[action]
-        session.grade(prompt, answer, rating)
-    except Quit:
-        term.say("Rehearsal stopped; nothing graded.")
-        return None
-    import json
-
-    rehearsal_id = session.store.add_rehearsal(
-        {
-            "at": iso(session.clock().utc),
-            "question": question.id,
-            "story": story.id if story else None,
-            "text": text,
-            "seconds": round(spent, 2),
-            "budget_seconds": int(seconds),
-            "followup": followup,
-            "followup_text": follow_text,
-            "followup_seconds": round(follow_spent, 2),
-            "analysis": json.dumps(analysis.to_dict()) if analysis else None,
-            "rating": rating,
-        }
-    )
+        return rehearsal_id
+    rehearsal_id = rehearsal.keep()
     term.say(HTML(f"<dim>Kept as rehearsal {rehearsal_id}; `drill history` lists them.</dim>"))
     return rehearsal_id
+
+
+def show_story(term: Terminal, story, question: str = "") -> None:
+    """The question again, then the story's decision and metric (a few lines each): what a
+    spoken answer is checked against, on one screen with the grade line."""
+    if question:
+        term.say(HTML(f"\n<dim>{escape(term.wrap(question))}</dim>"))
+    if story is None:
+        term.say(HTML("<dim>No story picked or mapped to check the answer against.</dim>"))
+        return
+    term.say(HTML(f"<heading>{escape(story.id)}</heading> <dim>{escape(story.title)}</dim>"))
+    for section in SHOWN_SECTIONS:
+        lines = term.wrap(story.section_text(section).strip(), "  ").splitlines()
+        if lines:
+            if len(lines) > SECTION_LINES:
+                lines = lines[: SECTION_LINES - 1] + [lines[SECTION_LINES - 1].rstrip() + " …"]
+            term.say(HTML(f"<b>{section.title()}</b>"))
+            term.say("\n".join(lines))
+
+
+def rehearsal_grade_line(term: Terminal, reveal) -> str:
+    """Only the keys that work here: the four grades, Enter, ? and q."""
+    parts = [
+        f"<key>{rating}</key> {name}{'*' if rating == reveal.suggested else ''}"
+        for rating, name in RATINGS.items()
+    ]
+    line = " · ".join(parts)
+    message = HTML(f"{line}   <dim>Enter={RATINGS[reveal.suggested]} ? q</dim> ")
+    return term.key(message, [*GRADE_KEYS, "enter"])

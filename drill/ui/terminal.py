@@ -25,7 +25,46 @@ STYLE = Style.from_dict(
 
 
 class Quit(Exception):
-    """The user asked to leave (q, Ctrl-C or Ctrl-D)."""
+    """The user asked to leave (q, Ctrl-C or Ctrl-D); `text` is what was typed so far."""
+
+    def __init__(self, text: str = ""):
+        super().__init__(text)
+        self.text = text
+
+
+def _quit_bindings(help_text: Callable[[], str] | None, say) -> KeyBindings:
+    """What every text prompt shares: a lone q + Enter, Ctrl-C and Ctrl-D quit (keeping the
+    text typed so far on the exception); ? on an empty prompt prints help above it."""
+    from prompt_toolkit.application import run_in_terminal
+    from prompt_toolkit.application.current import get_app
+    from prompt_toolkit.filters import Condition
+
+    bindings = KeyBindings()
+
+    @Condition
+    def lone_q() -> bool:
+        return get_app().current_buffer.text.strip() == "q"
+
+    @Condition
+    def empty() -> bool:
+        return not get_app().current_buffer.text
+
+    @bindings.add("enter", filter=lone_q, eager=True)
+    def _q(event) -> None:
+        event.app.exit(exception=Quit())
+
+    @bindings.add("c-c", eager=True)
+    @bindings.add("c-d", eager=True)
+    def _quit(event) -> None:
+        event.app.exit(exception=Quit(event.current_buffer.text))
+
+    if help_text is not None:
+
+        @bindings.add("?", filter=empty, eager=True)
+        def _help(event) -> None:
+            run_in_terminal(lambda: say(help_text()))
+
+    return bindings
 
 
 class StoryCompleter(Completer):
@@ -45,6 +84,7 @@ class Terminal:
         self.output = PromptSession(input=input, output=output).output
         self.toolbar = toolbar
         self.refresh: float = 0.5
+        self.help: Callable[[], str] | None = None  # what ? shows, at every prompt
 
     def _session(self) -> PromptSession:
         # A fresh session per prompt: PromptSession keeps the key bindings and completer of
@@ -63,7 +103,13 @@ class Terminal:
 
         width = self.width() - 1
         return "\n".join(
-            textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+            textwrap.fill(
+                line,
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,  # ids such as technical-decision stay whole
+            )
             if line.strip()
             else ""
             for line in text.splitlines()
@@ -82,26 +128,48 @@ class Terminal:
         default: str = "",
         multiline: bool = False,
         key_bindings: KeyBindings | None = None,
+        help: str | None = None,
+        fuzzy: bool = True,
     ) -> str:
-        """A line of input; Ctrl-C and Ctrl-D mean quit."""
+        """A line of input. A lone q, Ctrl-C and Ctrl-D raise Quit (with the text typed so
+        far); ? on an empty line shows `help` (or the terminal's) and keeps asking."""
+        from prompt_toolkit.key_binding import merge_key_bindings
+
+        shown = (lambda: help) if help else self.help
+        bindings = _quit_bindings(shown, self.say)
+        if key_bindings is not None:
+            bindings = merge_key_bindings([key_bindings, bindings])
         try:
-            return self._session().prompt(
+            text = self._session().prompt(
                 message,
-                completer=FuzzyCompleter(completer) if completer else None,
+                completer=FuzzyCompleter(completer) if completer and fuzzy else completer,
                 complete_while_typing=completer is not None,
                 default=default,
                 multiline=multiline,
                 bottom_toolbar=self._toolbar if self.toolbar else None,
                 refresh_interval=self.refresh,
                 style=STYLE,
-                key_bindings=key_bindings,
+                key_bindings=bindings,
             )
         except (KeyboardInterrupt, EOFError):
             raise Quit from None
+        if text.strip() == "q":
+            raise Quit
+        return text
 
     def key(self, message: str | HTML, keys: Iterable[str]) -> str:
-        """One key press among `keys` ("enter" for Enter); q, Ctrl-C and Ctrl-D quit."""
+        """One key press among `keys` ("enter" for Enter); q, Ctrl-C and Ctrl-D quit; ? prints
+        the terminal's help above the prompt unless the caller takes ? itself."""
+        from prompt_toolkit.application import run_in_terminal
+
+        keys = list(keys)
         bindings = KeyBindings()
+        help_text = self.help
+        if help_text is not None and "?" not in keys:
+
+            @bindings.add("?", eager=True)
+            def _help(event) -> None:
+                run_in_terminal(lambda: self.say(help_text()))
 
         def bind(key: str, result: str) -> None:
             @bindings.add(key, eager=True)
@@ -127,3 +195,22 @@ class Terminal:
         if result == "q":
             raise Quit
         return result
+
+
+def pick_story(term: Terminal, stories: list, message: str = "Story> "):
+    """Ask which story answers; Tab completes, best match first; Enter alone gives up. A name
+    that matches nothing, or more than one story, asks again: it is never taken as a pick."""
+    from drill.grading import resolve_story
+
+    while True:
+        typed = term.ask(message, completer=StoryCompleter(stories))
+        if not typed.strip():
+            return None
+        story, options = resolve_story(typed, stories)
+        if story is not None:
+            return story
+        if options:
+            names = ", ".join(s.id for s in options[:6])
+            term.say(f"More than one story matches {typed!r}: {names}. Try again.")
+        else:
+            term.say(f"No story matches {typed!r}; try again (Tab lists them, Enter gives up).")
