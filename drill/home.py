@@ -31,6 +31,9 @@ day_starts_at = 4
 
 # The level you are interviewing for: junior, mid, senior or staff.
 level = "senior"
+
+# While an interview is planned: minutes a day its plan may ask of you (1-240).
+plan_daily_minutes = 15
 """
 
 
@@ -41,6 +44,7 @@ class Config:
     desired_retention: float = 0.9
     day_starts_at: int = 4
     level: str = "senior"
+    plan_daily_minutes: float = 15
     path: Path | None = field(default=None, compare=False)
 
 
@@ -59,7 +63,14 @@ def parse_config(text: str, path: Path | str = "config.toml") -> Config:
                 return f"{path}:{number}"
         return str(path)
 
-    known = {"decks", "new_per_day", "desired_retention", "day_starts_at", "level"}
+    known = {
+        "decks",
+        "new_per_day",
+        "desired_retention",
+        "day_starts_at",
+        "level",
+        "plan_daily_minutes",
+    }
     for key in raw:
         if key not in known:
             raise DrillError(
@@ -93,6 +104,14 @@ def parse_config(text: str, path: Path | str = "config.toml") -> Config:
         if level not in LEVELS:
             raise DrillError(f"{where('level')}: level must be one of {', '.join(LEVELS)}")
         values["level"] = level
+    if "plan_daily_minutes" in raw:
+        m = raw["plan_daily_minutes"]
+        if isinstance(m, bool) or not isinstance(m, int | float) or not 1 <= m <= 240:
+            raise DrillError(
+                f"{where('plan_daily_minutes')}: plan_daily_minutes must be a number of "
+                "minutes, 1-240"
+            )
+        values["plan_daily_minutes"] = float(m)
     return Config(**values, path=Path(path))
 
 

@@ -241,3 +241,10 @@ def _interleave(cards: list[QueueCard], stories_first: bool) -> list[QueueCard]:
     for index in range(max(len(questions), len(stories))):
         out += first[index : index + 1] + second[index : index + 1]
     return out
+
+
+def recall(stability: float, elapsed_days: float, parameters: Sequence[float]) -> float:
+    """FSRS-6 forgetting curve on exact elapsed time (fractional days, never floored)."""
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return (1 + factor * max(elapsed_days, 0.0) / stability) ** decay

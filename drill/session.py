@@ -122,7 +122,8 @@ class Session:
         self.interviews = [
             at for at in (parse_iso(p["at"]) for p in store.plans()) if at and at > now
         ]
-        self.at_risk = self._at_risk(now) if self.interviews else []
+        # the daily drill follows the interview plan instead (see follow_plan)
+        self.at_risk = self._at_risk(now) if self.interviews and mode != "daily" else []
 
     @cached_property
     def scheduler(self):
@@ -197,7 +198,7 @@ class Session:
             (QueueCard.from_row(r) for r in self.store.cards_by_id(risky)),
             key=lambda c: risky.index(c.id),
         )
-        return scheduling.build_queue(
+        queue = scheduling.build_queue(
             cards,
             now,
             reviewed,
@@ -206,6 +207,59 @@ class Session:
             stories_first=stories_first,
             at_risk=at_risk,
         )
+        return self.follow_plan(queue)
+
+    # --- interview plan (drill/planner.py): while one is ahead, the day follows it ------------
+
+    @cached_property
+    def interview_plan(self):
+        """The next interview's plan, made once per session from the cards as they are."""
+        if self.mode != "daily" or not self.interviews:
+            return None
+        from drill import interview
+
+        return interview.upcoming_plan(self.store, self.library, self.clock())
+
+    def follow_plan(self, queue: list[QueueCard]) -> list[QueueCard]:
+        """Today's planned cards first (siblings allowed: the interview comes first), then the
+        other cards that are due, all within the plan's daily cap; cards the interview needs
+        but the plan leaves out today, and unrelated new cards, wait."""
+        plan = self.interview_plan
+        if plan is None:
+            return queue
+        from drill import planner
+
+        clock = self.clock()
+        now = clock.utc
+        reviewed = set().union(*self.store.reviewed_today(self.today(clock)).values())
+        rows = {
+            r["id"]: r
+            for r in self.store.cards_by_id(i for i in plan.plan.today() if i not in reviewed)
+            if r["active"] and not (r["buried_until"] and r["buried_until"] > iso(now))
+        }
+        planned = [i for i in plan.plan.today() if i in rows]
+        due = [c for c in queue if c.memory.state != "new" and (c.memory.due or now) <= now]
+        cards = {c.id: c for c in due} | {i: QueueCard.from_row(rows[i]) for i in planned}
+        ids = planner.daily_order(planned, list(cards), plan.relevant, plan.cap - len(reviewed))
+        return [cards[i] for i in ids]
+
+    def plan_note(self) -> str | None:
+        """The line the drill shows while an interview plan is ahead."""
+        plan = self.interview_plan
+        if plan is None:
+            return None
+        when = self.clock().local(plan.at).strftime("%a %d %b %H:%M")
+        n = len(plan.plan.today())
+        note = f"Interview plan: {n} of today's cards are for {plan.company} ({when})"
+        if plan.deck:
+            note += f"; the {plan.deck} deck is in the drill until then"
+        missing = len(plan.plan.unreachable)
+        if missing:
+            note += (
+                f". {missing} of {len(plan.rows)} cards cannot reach "
+                f"{plan.plan.target:.0%} by then at {plan.minutes:g} min a day"
+            )
+        return note + "."
 
     def next_card(self) -> Prompt | None:
         if self.out_of_budget():

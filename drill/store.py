@@ -477,6 +477,11 @@ class Store(Upkeep, LoopRecords):  # the plan and loop tables: drill/store_loop.
             params.append(since_day)
         return self.all(sql + " order by r.at, r.id", params)
 
+    def review_durations(self, since_day: str) -> list[int]:
+        """Milliseconds spent on each review since that study day (the user's pace)."""
+        sql = "select duration_ms from reviews where day >= ? and duration_ms is not null"
+        return [row[0] for row in self.conn.execute(sql, [since_day])]
+
     def total_duration_ms(self) -> int:
         return self.scalar("select coalesce(sum(duration_ms), 0) from reviews") or 0
 

@@ -118,6 +118,17 @@ class Pty:
                     f"drill ended before {pattern!r} appeared; the screen was:\n{screen}"
                 ) from None
 
+    def settle(self, quiet: float = 0.3, timeout: float = 15) -> str:
+        """Read until the program has printed nothing for `quiet` seconds; returns the screen.
+        For flows whose next prompt is not known in advance."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.child.read_nonblocking(65536, timeout=quiet)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                break
+        return self.text()
+
     def wait_exit(self, timeout: float = 15) -> int | None:
         """Read to the end of the output; returns the exit status."""
         self.child.expect(pexpect.EOF, timeout=timeout)

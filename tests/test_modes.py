@@ -12,7 +12,6 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from drill.home import clock_from_env, iso
 from drill.library import Library
 from drill.modes import CramSession, MapSession
-from drill.scheduling import Memory, retrievability
 from drill.session import Answer, Session
 from drill.store import Store
 from drill.ui.modes import run_cram, run_map, run_rehearse
@@ -161,25 +160,21 @@ def review_everything(home, rating=3):
     return store
 
 
-def test_plan_three_days_out_brings_cards_forward(mini_home, monkeypatch):
+def test_plan_three_days_out_the_daily_drill_follows_the_plan(mini_home, monkeypatch):
     mini_home.config_path.write_text('decks = ["mini"]\nnew_per_day = 100\n')
     store = review_everything(mini_home)
     monkeypatch.setenv("DRILL_NOW", "2026-12-01T12:00:00+01:00")
     review_everything(mini_home)  # the learning steps, so cards reach review state
     monkeypatch.setenv("DRILL_NOW", "2026-12-02T09:00:00+01:00")
     mini_home.config_path.write_text('decks = ["mini"]\nnew_per_day = 0\n')
-    library = Library(mini_home, mini_home.config())
-    plain = Session(store, library, clock_from_env, fuzz=False)
-    due_now = [c.id for c in plain.queue()]
     store.add_plan("acme", iso(clock_from_env().utc + timedelta(days=3)), "x")
     planned = Session(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
     brought = [c.id for c in planned.queue()]
-    assert len(brought) > len(due_now)
-    risky = planned.at_risk
-    assert risky and set(brought) - set(due_now) <= set(risky)
-    at = planned.interviews[0]
-    recalls = [retrievability(Memory.from_row(store.card(i)), at, planned.scheduler) for i in risky]
-    assert recalls == sorted(recalls) and max(recalls) < 0.9
+    today = list(planned.interview_plan.plan.today())
+    assert today and brought[: len(today)] == today  # the plan's cards first
+    assert planned.at_risk == []  # the old bring-forward rule no longer runs in the daily drill
+    recalls = [planned.interview_plan.plan.recall_now[i] for i in today]
+    assert max(recalls) < 0.9  # only cards that would be under the target at the interview
 
 
 def test_reviews_in_the_48_hours_before_an_interview_are_marked(mini_home):

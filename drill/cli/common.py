@@ -41,7 +41,20 @@ class App:
         extra: tuple[str, ...] = ()
         if self.company:
             extra = (company_deck(self.company, self.home, self.config),)
-        return Library(self.home, self.config, extra)
+        return Library(self.home, self.config, extra + self.planned_decks())
+
+    def planned_decks(self) -> tuple[str, ...]:
+        """The decks of companies with an interview ahead join every command's cards."""
+        from drill.home import parse_iso
+
+        now = self.clock().utc
+        if not self.home.db_path.exists() or all(
+            parse_iso(p["at"]) <= now for p in self.store.plans()
+        ):
+            return ()
+        from drill.interview import planned_decks
+
+        return planned_decks(self.store, self.home, now)
 
     def synced(self):
         from drill.home import iso

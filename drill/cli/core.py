@@ -56,6 +56,10 @@ def status(as_json: bool) -> None:
     app = App()
     app.synced()
     counts = status_counts(app.store, app.config, app.clock())
+    if counts["next_interview"]:  # the plan's predicted readiness (drill/interview.py)
+        from drill.interview import readiness
+
+        counts["interview_readiness"] = readiness(app.store, app.library, app.clock())
     if as_json:
         echo_json(counts)
         return
@@ -72,6 +76,11 @@ def status(as_json: bool) -> None:
     if counts["planned_loop"] and counts["planned_loop"]["principles"]:
         ready = counts["planned_loop"]
         click.echo(f"story plan: {ready['drilled']}/{ready['principles']} with a drilled story")
+    if ready := counts.get("interview_readiness"):
+        click.echo(
+            f"plan: recall at the interview {ready['recall_now']:.0%} now, "
+            f"{ready['recall_planned']:.0%} if followed"
+        )
     for problem in own_story_errors(app):
         click.echo(f"story error: {problem}")
 

@@ -32,7 +32,7 @@ def parse_when(value: str, clock, what: str):
 
 @click.group()
 def plan() -> None:
-    """Interview dates: the daily drill brings forward what would be forgotten by then."""
+    """Interview dates: until one, the daily drill follows a plan made for it."""
 
 
 @plan.command("add")
@@ -41,15 +41,64 @@ def plan() -> None:
 def plan_add(company: str, when: str) -> None:
     """Add an interview, e.g. drill plan add amazon "2026-12-03 10:00"."""
     from drill.home import iso
+    from drill.interview import deck_for
 
+    name = company.strip().lower()
+    if not name:
+        raise click.BadParameter("the company is blank; name it, e.g. amazon", param_hint="COMPANY")
     app = App()
     clock = app.clock()
     moment = parse_when(when, clock, "DATETIME")
     if moment <= clock.now:
         raise click.BadParameter(f"{when!r} is in the past", param_hint="DATETIME")
-    plan_id = app.store.add_plan(company.strip().lower(), iso(moment), iso(clock.utc))
     local = clock.local(moment).strftime("%a %d %b %Y %H:%M")
-    click.echo(f"Plan {plan_id}: {company} on {local}.")
+    for row in app.store.plans():
+        if row["company"] == name and row["at"] == iso(moment):
+            raise DrillError(f"plan {row['id']} is already {name} on {local} (`drill plan list`)")
+    deck = deck_for(app.home, name)
+    plan_id = app.store.add_plan(name, iso(moment), iso(clock.utc))
+    click.echo(f"Plan {plan_id}: {name} on {local}.")
+    if deck:
+        click.echo(
+            f"The {deck} deck joins the daily drill until then; "
+            f"`drill plan show {plan_id}` shows the plan."
+        )
+    else:
+        click.echo(
+            f"drill: no framework or deck named {name!r}: the plan covers your configured "
+            "decks and every story (`drill coverage` lists the frameworks)",
+            err=True,
+        )
+
+
+@plan.command("show")
+@click.argument("plan_id", type=int, metavar="ID")
+@json_option
+def plan_show(plan_id: int, as_json: bool) -> None:
+    """The plan for an interview: reviews day by day, predicted recall at interview time."""
+    from drill.home import parse_iso
+    from drill.interview import build, render, to_json
+
+    app = App()
+    clock = app.clock()
+    row = next((p for p in app.store.plans() if p["id"] == plan_id), None)
+    if row is None:
+        raise DrillError(f"no plan with id {plan_id} (`drill plan list`)")
+    if parse_iso(row["at"]) <= clock.utc:
+        when = clock.local(parse_iso(row["at"])).strftime("%a %d %b %Y %H:%M")
+        raise DrillError(f"plan {plan_id} ({row['company']}, {when}) has passed: nothing to plan")
+    library = app.synced()
+    interview = build(app.store, library, clock, row)
+    if as_json:
+        echo_json(to_json(interview, clock))
+        return
+    import shutil
+    import sys
+
+    from drill.charts import use_color
+
+    width = min(100, shutil.get_terminal_size((80, 24)).columns)
+    click.echo("\n".join(render(interview, clock, width, use_color(sys.stdout))))
 
 
 @plan.command("list")

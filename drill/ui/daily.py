@@ -94,6 +94,8 @@ def notices(session: Session, screen: ReviewScreen) -> None:
                 ("class:key", "drill story new"),
             ],
         )
+    if note := session.plan_note():  # an interview ahead: its plan leads the day
+        screen.say(note)
 
 
 def daily_flow(session: Session, screen: ReviewScreen):
