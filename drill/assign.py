@@ -409,12 +409,10 @@ def plan_for(
     """Solve the plan for the stories in play, with the stored pins and their recall now."""
     from drill import scheduling
 
-    scheduler = scheduling.make_scheduler(
-        store.parameters(), library.config.desired_retention, fuzz=False
-    )
+    parameters = scheduling.parameters_or_default(store.parameters())
     recall = story_recall(
         store.cards(["story"]),
-        lambda row: scheduling.retrievability(scheduling.Memory.from_row(row), now, scheduler),
+        lambda row: scheduling.recall_at(scheduling.Memory.from_row(row), now, parameters),
     )
     targets = targets_for(library.taxonomy, framework)
     facts = story_facts(library.stories.values(), recall, framework)
@@ -428,32 +426,13 @@ def assigned_stories(store, company: str | None) -> list[str]:
     return list(dict.fromkeys(r["story"] for r in rows if r["story"]))
 
 
-FSRS_DEFAULT_DECAY = 0.1542  # py-fsrs's FSRS-6 default; a test checks they agree
-
-
-def forgetting_curve(parameters: Sequence[float] | None):
-    """FSRS-6 recall of a card row at a moment, without importing py-fsrs (for `drill status`)."""
-    from drill.home import parse_iso
-
-    decay = -(parameters[20] if parameters and len(parameters) > 20 else FSRS_DEFAULT_DECAY)
-    factor = 0.9 ** (1 / decay) - 1
-
-    def recall(row: Mapping, at) -> float:
-        last = parse_iso(row["last_review"]) if row.get("last_review") else None
-        if row["state"] == "new" or not row.get("stability") or last is None:
-            return 0.0
-        days = max(0.0, (at - last).total_seconds() / 86400)
-        return (1 + factor * days / row["stability"]) ** decay
-
-    return recall
-
-
 def planned_readiness(store, now, desired_retention: float, recall_at=None) -> dict | None:
     """Readiness of the stored plan for the next planned interview, or None without one.
 
-    `recall_at(row, moment)` predicts a card's recall (default: the FSRS-6 curve with the
-    stored parameters). Only the stored plan is read, so this stays cheap enough for status.
+    `recall_at(row, moment)` predicts a card's recall (default: the FSRS-6 curve on exact
+    elapsed time with the stored parameters). Only the stored plan is read, not the bank.
     """
+    from drill import scheduling
     from drill.home import iso, parse_iso
 
     ahead = [p for p in store.plans() if p["at"] > iso(now)]
@@ -461,7 +440,12 @@ def planned_readiness(store, now, desired_retention: float, recall_at=None) -> d
         return None
     plan = ahead[0]
     at = parse_iso(plan["at"])
-    recall_at = recall_at or forgetting_curve(store.parameters())
+    if recall_at is None:
+        parameters = scheduling.parameters_or_default(store.parameters())
+
+        def recall_at(row, moment):
+            return scheduling.recall_at(scheduling.Memory.from_row(row), moment, parameters)
+
     key = plan["company"]
     rows = store.plan_rows(key)
     if not rows:  # a company with no framework is planned on the required categories

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -50,6 +49,8 @@ class Config:
 
 def parse_config(text: str, path: Path | str = "config.toml") -> Config:
     """Validate config text; every error names the file, the key and the line."""
+    import tomllib  # here: a prompt's `drill status` mostly reads the config from its cache
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -197,6 +198,10 @@ class Clock:
     def day(self, moment: datetime, day_starts_at: int) -> date:
         """The local study day a moment belongs to; a day starts at day_starts_at o'clock."""
         return (self.local(moment) - timedelta(hours=day_starts_at)).date()
+
+    def study_day(self, day_starts_at: int) -> date:
+        """Today's study day: the one calculation of "today" for limits, streaks and logs."""
+        return self.day(self.now, day_starts_at)
 
     def next_day_start(self, day_starts_at: int) -> datetime:
         """UTC moment the current study day ends."""

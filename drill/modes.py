@@ -58,7 +58,7 @@ class CramSession(Session):
         return questions + [r for r in rows if r["kind"] == "story" and r["ref"] in stories]
 
     def recall_at_interview(self, row: dict) -> float:
-        return scheduling.retrievability(Memory.from_row(row), self.interview, self.scheduler)
+        return scheduling.recall_at(Memory.from_row(row), self.interview, self.scheduler.parameters)
 
     def queue(self) -> list[QueueCard]:
         rows = [r for r in self.relevant() if r["id"] not in self.seen]
@@ -208,7 +208,7 @@ def weakest_question(session: Session) -> Prompt | None:
     row = min(
         rows,
         key=lambda r: (
-            scheduling.retrievability(scheduling.Memory.from_row(r), at, session.scheduler),
+            scheduling.recall_at(scheduling.Memory.from_row(r), at, session.scheduler.parameters),
             r["id"],
         ),
     )

@@ -15,7 +15,7 @@ from drill.bank import FACET_LABELS, FACETS, Story
 from drill.decks import Question
 from drill.home import Clock, Config, iso, parse_iso, write_private
 from drill.library import Library, sync
-from drill.scheduling import Memory, QueueCard, sibling_group
+from drill.scheduling import Memory, QueueCard
 from drill.stats import streak_days
 
 DAILY_KINDS = ("question", "story")
@@ -153,7 +153,7 @@ class Session:
         for row in self.store.cards(self.kinds):
             if row["state"] == "new":
                 continue
-            recall = scheduling.retrievability(Memory.from_row(row), at, self.scheduler)
+            recall = scheduling.recall_at(Memory.from_row(row), at, self.scheduler.parameters)
             if recall < target:
                 scored.append((recall, row["id"]))
         return [card_id for _, card_id in sorted(scored)]
@@ -173,8 +173,7 @@ class Session:
         clock = self.clock()
         now = clock.utc
         day = self.today(clock)
-        reviewed_keys = self.store.reviewed_today(day)
-        reviewed = {sibling_group(kind, ref): ids for (kind, ref), ids in reviewed_keys.items()}
+        reviewed = self.store.reviewed_today(day)
         introduced = self.store.new_introduced(day)
         new_allowed = self.new_allowed(introduced)
         rows = self.store.queue_rows(
@@ -185,7 +184,7 @@ class Session:
             new_limits={
                 k: (new_allowed + 1) * (len(FACETS) if k == "story" else 1) for k in self.kinds
             },
-            buried_refs={ref for _, ref in reviewed_keys},
+            buried_refs={ref for _, ref in reviewed},
         )
         cards = [QueueCard.from_row(r) for r in rows]
         stories_first = introduced.get("story", 0) < sum(
@@ -195,7 +194,7 @@ class Session:
         queued = {c.id for c in cards}
         risky = [i for i in self.at_risk if i not in reviewed_ids and i not in queued][:200]
         at_risk = sorted(
-            (QueueCard.from_row(r) for r in self.store.cards_by_id(risky)),
+            (QueueCard.from_row(r) for r in self.store.cards_by_id(risky, awake_at=iso(now))),
             key=lambda c: risky.index(c.id),
         )
         queue = scheduling.build_queue(

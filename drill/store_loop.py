@@ -1,7 +1,7 @@
 """The store's SQL for the story plan (`drill assign`) and the mock loops (`drill loop`).
 
 A mixin of `Store` kept in its own file so store.py stays under the size limit; it uses only
-the store's connection helpers (`all`, `one`, `transaction`, `conn`).
+the store's connection helpers (`_all`, `_one`, `transaction`, `conn`).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ class LoopRecords:
     # --- the story plan ---------------------------------------------------------------------
 
     def plan_rows(self, framework: str) -> list[dict]:
-        return self.all(
+        return self._all(
             "select target, story, pinned from assignments where framework = ? order by rowid",
             [framework],
         )
 
     def pins(self, framework: str) -> dict[str, str]:
-        rows = self.all(
+        rows = self._all(
             "select target, story from assignments where framework = ? and pinned = 1",
             [framework],
         )
@@ -76,10 +76,10 @@ class LoopRecords:
             self.conn.execute(f"update loops set {sets} where id = ?", [*fields.values(), loop_id])
 
     def loops(self) -> list[dict]:
-        return self.all("select * from loops order by id")
+        return self._all("select * from loops order by id")
 
     def loop(self, loop_id: int | None = None) -> dict | None:
         """One loop by id, or the last one."""
         if loop_id is None:
-            return self.one("select * from loops order by id desc limit 1")
-        return self.one("select * from loops where id = ?", [loop_id])
+            return self._one("select * from loops order by id desc limit 1")
+        return self._one("select * from loops where id = ?", [loop_id])

@@ -259,34 +259,9 @@ def test_assign_set_rejects_unknown_principles_and_stories_in_one_line(home):
 # --- readiness and cram -----------------------------------------------------------------------
 
 
-def test_the_status_curve_agrees_with_py_fsrs(home):
-    from datetime import UTC, datetime, timedelta
-
-    from fsrs.scheduler import FSRS_DEFAULT_DECAY
-
-    from drill import scheduling
-    from drill.assign import FSRS_DEFAULT_DECAY as OURS
-    from drill.assign import forgetting_curve
-
-    assert OURS == FSRS_DEFAULT_DECAY
-    scheduler = scheduling.make_scheduler(None, 0.9, fuzz=False)
-    now = datetime(2026, 12, 1, 8, tzinfo=UTC)
-    memory = scheduling.review(scheduling.Memory(), 3, now, scheduler)
-    memory = scheduling.review(memory, 3, now + timedelta(days=1), scheduler)
-    row = memory.to_row()
-    curve = forgetting_curve(None)
-    whole = memory.last_review + timedelta(days=9)  # py-fsrs counts whole days only
-    expected = scheduling.retrievability(memory, whole, scheduler)
-    assert curve(row, whole) == pytest.approx(expected, abs=1e-9)
-    # the contract's exact elapsed time: half a day more is between day 9 and day 10
-    assert curve(row, whole + timedelta(days=1)) < curve(row, whole + timedelta(hours=12))
-    assert curve(row, whole + timedelta(hours=12)) < curve(row, whole)
-    assert curve({**row, "state": "new"}, whole) == 0.0
-
-
 def test_status_and_stats_show_the_story_plan_for_the_next_interview(home):
     runner = CliRunner()
-    assert json.loads(runner.invoke(cli, ["status", "--json"]).output)["planned_loop"] is None
+    assert "planned_loop" not in json.loads(runner.invoke(cli, ["status", "--json"]).output)
     assert runner.invoke(cli, ["plan", "add", "amazon", "2026-12-03 10:00"]).exit_code == 0
     ready = json.loads(runner.invoke(cli, ["status", "--json"]).output)["planned_loop"]
     assert ready["principles"] == 0  # no plan solved yet
@@ -295,6 +270,7 @@ def test_status_and_stats_show_the_story_plan_for_the_next_interview(home):
     assert ready["company"] == "amazon" and ready["plan"] == "amazon"
     assert (ready["principles"], ready["covered"], ready["drilled"]) == (16, 16, 0)
     assert set(ready["stories"]) >= {"eu-data-residency"} and max(ready["stories"].values()) == 0
+    assert "story plan: 0/16 with a drilled story" in runner.invoke(cli, ["status"]).output
     stats = runner.invoke(cli, ["stats"])
     assert stats.exit_code == 0, stats.output
     assert "story plan: 0 of 16 principles answered by a drilled story" in stats.output
@@ -344,3 +320,33 @@ def test_a_backup_keeps_the_plan_and_the_loops_and_older_backups_still_import(
     assert runner.invoke(cli, ["import", str(saved)]).exit_code == 0
     again = json.loads(runner.invoke(cli, ["export", "--format", "json"]).output)
     assert again["assignments"] == data["assignments"] and again["loops"] == data["loops"]
+
+
+def test_planned_readiness_reads_the_stored_plan_at_interview_time(home):
+    from datetime import UTC, datetime
+
+    from drill.assign import planned_readiness
+    from drill.store import Store
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["plan", "add", "acme", "2026-12-03 10:00"]).exit_code == 0
+    assert runner.invoke(cli, ["assign"]).exit_code == 0  # acme has no framework: categories
+    store = Store(home.db_path)
+    first = store.plan_rows("categories")[0]["story"]
+    store.conn.execute(  # every story studied once (new cards count as 0 without a curve)
+        "update cards set state = 'review', stability = 5, "
+        "last_review = '2026-11-30T08:00:00+00:00' where kind = 'story'"
+    )
+    seen = []
+
+    def recall_at(row, moment):
+        seen.append(moment)
+        return 0.95 if row["ref"] == first else 0.5
+
+    ready = planned_readiness(store, datetime(2026, 12, 1, 8, tzinfo=UTC), 0.9, recall_at)
+    assert ready["company"] == "acme" and ready["plan"] == "categories"
+    assert ready["principles"] == 5 and ready["covered"] == 5
+    assert ready["stories"][first] == 0.95 and set(ready["stories"].values()) == {0.95, 0.5}
+    drilled = sum(1 for r in store.plan_rows("categories") if r["story"] == first)
+    assert ready["drilled"] == drilled >= 1
+    assert set(seen) == {datetime(2026, 12, 3, 9, tzinfo=UTC)}  # 10:00 at +01:00

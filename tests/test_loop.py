@@ -206,7 +206,7 @@ def test_a_whole_loop_asks_probes_grades_and_detects_a_reused_story(home):
     assert rows[2]["evidence"]["measured"] and rows[2]["evidence"]["influence"]
     assert rows[1]["level"] in ("junior", "mid") and rows[1]["below_target"]
     assert report["fix_first"][0].startswith("Interviewer 2 heard eu-data-residency again")
-    reviews = store.all(
+    reviews = store._all(
         "select c.ref, r.rating, r.mode from reviews r join cards c on c.id = r.card_id"
     )
     assert [r["mode"] for r in reviews] == ["loop", "loop"]
@@ -294,7 +294,7 @@ def test_loop_on_an_80x24_screen(home):
         child.close()
     store = Store(home.db_path)
     assert store.loop()["finished"] == 1
-    assert store.one("select mode, rating from reviews") == {"mode": "loop", "rating": 3}
+    assert store._one("select mode, rating from reviews") == {"mode": "loop", "rating": 3}
 
 
 def test_a_spoken_answer_is_probed_by_the_chain_and_not_read_as_a_level():

@@ -27,7 +27,7 @@ def mini_home(bank_home):
 def reviews(home) -> list[dict]:
     from drill.store import Store
 
-    return Store(home.db_path).all("select rating, answer from reviews order by id")
+    return Store(home.db_path)._all("select rating, answer from reviews order by id")
 
 
 def to_grade_line(child: Pty) -> str:

@@ -58,7 +58,7 @@ def test_three_cards_answered_then_quit(mini_home):
         "\x04"  # Ctrl-D at the next prompt
     )
     store, summary, screen = drive(mini_home, keys)
-    reviews = store.all(
+    reviews = store._all(
         "select c.kind, c.ref, r.rating, r.story from reviews r join cards c on c.id = r.card_id "
         "order by r.id"
     )
@@ -81,13 +81,13 @@ def test_three_cards_answered_then_quit(mini_home):
 
 def test_missing_metric_numbers_suggest_hard(mini_home):
     store, _, screen = drive(mini_home, "invoices\ry\r\rabout an hour, 40 minutes\r\r\x04")
-    assert store.scalar("select rating from reviews") == 2
+    assert store._scalar("select rating from reviews") == 2
     assert "✗ 9 hours" in screen
 
 
 def test_an_empty_metric_is_no_evidence_the_pick_decides(mini_home):
     store, _, screen = drive(mini_home, "invoices\ry\r\r\r\r\x04")
-    assert store.scalar("select rating from reviews") == 3
+    assert store._scalar("select rating from reviews") == 3
     assert "nothing typed, no evidence" in screen and "✗ 9 hours" not in screen
 
 
@@ -96,13 +96,13 @@ def test_story_card_with_empty_recall_has_no_suggestion(mini_home):
     # asks for a number instead of grading; 2 grades Hard
     store, _, screen = drive(mini_home, "\r1\r\r2\x04")
     assert "Enter=type 1-4" in screen and "grade it yourself" in screen
-    assert [r["rating"] for r in store.all("select rating from reviews order by id")] == [1, 2]
+    assert [r["rating"] for r in store._all("select rating from reviews order by id")] == [1, 2]
 
 
 def test_q_quits_at_every_text_prompt_and_is_never_an_answer(mini_home):
     for keys in ("q\r", "invoices\rn\rq\r", "\r1\rq\r"):
         store, summary, _ = drive(mini_home, keys)
-        assert store.all("select story, answer from reviews where answer like '%\"q\"%'") == []
+        assert store._all("select story, answer from reviews where answer like '%\"q\"%'") == []
         assert store.mappings() == {}
     assert summary.reviewed == 1  # the last run graded one card, then quit at Recall>
 
@@ -111,13 +111,13 @@ def test_one_letter_never_names_a_story(mini_home):
     # "o" is in both summaries: no pick is made from it; it asks again
     store, _, screen = drive(mini_home, "o\r\r1\x04")
     assert "No story matches 'o'" in screen
-    assert store.scalar("select story from reviews") is None
+    assert store._scalar("select story from reviews") is None
 
 
 def test_help_at_a_text_prompt_stays_and_the_prompt_still_works(mini_home):
     store, _, screen = drive(mini_home, "?\rinvoices\rn\r\r\r\r1\x04")
     assert "Tab" in screen and "quit" in screen
-    assert store.scalar("select story from reviews") == "invoices"
+    assert store._scalar("select story from reviews") == "invoices"
 
 
 def test_first_drill_shows_the_orientation_once(mini_home):
@@ -131,34 +131,34 @@ def test_override_keys_and_undo(mini_home):
     # q1 graded Easy with 'e', then at the story card's grade line 'u' undoes it
     keys = "invoices\rn\r\r\re\ru\x04"
     store, summary, screen = drive(mini_home, keys)
-    assert store.scalar("select count(*) from reviews") == 0
-    assert store.scalar("select count(*) from cards where reps > 0") == 0
+    assert store._scalar("select count(*) from reviews") == 0
+    assert store._scalar("select count(*) from cards where reps > 0") == 0
     assert store.mappings() == {}
     assert "Undid the last grade" in screen
 
 
 def test_skip_buries_the_card(mini_home):
     store, _, screen = drive(mini_home, "\rs\x04")
-    assert store.scalar("select count(*) from cards where buried_until is not null") == 1
-    assert store.scalar("select count(*) from reviews") == 0
+    assert store._scalar("select count(*) from cards where buried_until is not null") == 1
+    assert store._scalar("select count(*) from reviews") == 0
 
 
 def test_help_then_grade_with_letter(mini_home):
     store, _, screen = drive(mini_home, "\r?a\x04")
     assert "undo the last grade" in screen
-    assert store.scalar("select rating from reviews") == 1
+    assert store._scalar("select rating from reviews") == 1
 
 
 def test_ctrl_c_at_grade_line_quits_keeping_earlier_grades(mini_home):
     store, summary, _ = drive(mini_home, "\r2\r\x03")
-    assert store.scalar("select count(*) from reviews") == 1
+    assert store._scalar("select count(*) from reviews") == 1
     assert summary.reviewed == 1
 
 
 def test_ambiguous_or_unknown_story_asks_again(mini_home):
     store, _, screen = drive(mini_home, "zzz\rinvoices\rn\r\r\r3\x04")
     assert "No story matches 'zzz'" in screen
-    assert store.scalar("select story from reviews") == "invoices"
+    assert store._scalar("select story from reviews") == "invoices"
 
 
 def test_examples_only_notice(home):
@@ -181,7 +181,7 @@ def test_editor_reloads_story(mini_home, monkeypatch, tmp_path):
     store, _, screen = drive(mini_home, keys)
     text = (mini_home.stories_dir / "invoices.md").read_text()
     assert "35 minutes" in text
-    assert store.scalar("select count(*) from reviews") == 1
+    assert store._scalar("select count(*) from reviews") == 1
     assert screen.count("35 minutes") >= 1
 
 
@@ -200,7 +200,7 @@ def test_card_graded_elsewhere_meanwhile_is_reported_and_the_drill_goes_on(mini_
     monkeypatch.setattr(Store, "record_review", first_is_stale)
     store, summary, screen = drive(mini_home, "\r3\r3\x04")
     assert "Another drill graded this card meanwhile" in screen
-    assert store.scalar("select count(*) from reviews") == 1 and summary.reviewed == 1
+    assert store._scalar("select count(*) from reviews") == 1 and summary.reviewed == 1
 
 
 def test_refused_undo_keeps_the_grade_and_the_loop(mini_home, monkeypatch):
@@ -212,7 +212,7 @@ def test_refused_undo_keeps_the_grade_and_the_loop(mini_home, monkeypatch):
     monkeypatch.setattr(Store, "undo_last", refuse)
     store, summary, screen = drive(mini_home, "\r3\ru3\x04")
     assert "cannot undo review 1" in screen
-    assert store.scalar("select count(*) from reviews") == 2 and summary.reviewed == 2
+    assert store._scalar("select count(*) from reviews") == 2 and summary.reviewed == 2
 
 
 def test_a_broken_only_story_is_named_by_file_and_line(home):
@@ -256,7 +256,7 @@ def test_edit_on_an_example_opens_a_copy_in_the_users_stories(home, monkeypatch,
     assert shipped.read_text() == before and "Ledgerly" in copy.read_text()
     assert "example = true" not in copy.read_text()
     assert "Copied the example" in screen and "Right story" in screen
-    assert store.scalar("select rating from reviews") == 3
+    assert store._scalar("select rating from reviews") == 3
 
 
 def test_nothing_due_ends_at_once_with_the_summary(mini_home):

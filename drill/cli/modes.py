@@ -7,7 +7,15 @@ from datetime import timedelta
 
 import click
 
-from drill.cli.common import App, company_option, echo_json, json_option, need_terminal
+from drill.cli.common import (
+    App,
+    company_option,
+    complete_company,
+    complete_question,
+    echo_json,
+    json_option,
+    need_terminal,
+)
 from drill.errors import DrillError
 
 
@@ -22,10 +30,12 @@ def parse_in(value: str) -> timedelta:
 
 
 def parse_when(value: str, clock, what: str):
+    """A time the user typed; without an offset it is read in the system's zone for that
+    date (DST included), with DRILL_NOW set or not."""
     from drill.home import parse_moment
 
     try:
-        return parse_moment(value, what, clock.now.tzinfo if clock.tz else None)
+        return parse_moment(value, what)
     except DrillError as exc:
         raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint=what) from None
 
@@ -36,7 +46,7 @@ def plan() -> None:
 
 
 @plan.command("add")
-@click.argument("company")
+@click.argument("company", shell_complete=complete_company)
 @click.argument("when", metavar="DATETIME")
 def plan_add(company: str, when: str) -> None:
     """Add an interview, e.g. drill plan add amazon "2026-12-03 10:00"."""
@@ -170,7 +180,12 @@ def map_command(seconds: float, cards: int, company: str | None) -> None:
 
 
 @click.command()
-@click.option("--company", metavar="X", help="The loop's company (its framework deck).")
+@click.option(
+    "--company",
+    metavar="X",
+    help="The loop's company (its framework deck).",
+    shell_complete=complete_company,
+)
 @click.option("--at", "at", metavar="DATETIME", help="Interview time, e.g. '2026-12-03 10:00'.")
 @click.option("--in", "in_", metavar="2d", help="Interview in this long (d, h or m).")
 @click.option(
@@ -230,7 +245,7 @@ def cram(company, at, in_, minutes, no_reschedule) -> None:
 
 
 @click.command()
-@click.argument("question", required=False)
+@click.argument("question", required=False, shell_complete=complete_question)
 @click.option(
     "--seconds",
     type=click.IntRange(10, 1800),
