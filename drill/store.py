@@ -26,6 +26,7 @@ from drill.database import (
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
 from drill.records import Rehearsal
+from drill.store_loop import LoopRecords
 from drill.store_params import ParameterQueries
 from drill.upkeep import Upkeep
 
@@ -53,8 +54,8 @@ class StatusCounts:
     next_at: str | None  # UTC ISO
 
 
-class Store(Upkeep, ParameterQueries):
-    """drill.db: cards, reviews, mappings, plans, parameters, rehearsals."""
+class Store(Upkeep, ParameterQueries, LoopRecords):  # plan and loop tables: store_loop.py
+    """drill.db: cards, reviews, mappings, plans, parameters, rehearsals, story plans, loops."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
@@ -533,6 +534,8 @@ class Store(Upkeep, ParameterQueries):
         "plans": "id",
         "params": "id",
         "rehearsals": "id",
+        "assignments": "framework, target",
+        "loops": "id",
     }
 
     def review_log(self, since_day: str | None = None) -> list[dict]:
