@@ -7,7 +7,8 @@ grade Good, the card's recall at T after each; it then gives every card the chea
 that reaches the target and fits the days' remaining capacity, spreading the load, and spends
 what capacity is left only on the cards that cannot reach it; a card already at the target gets
 nothing. Cards go in order of what a review gains them (never-seen first, then the lowest
-recall at T), so under a tight cap the cards left out are those that lose least. Among
+recall at T), so under a tight cap the cards left out are those that lose least, and cards
+planned for one review each then trade days where that raises recall at T. Among
 schedules of equal cost, fewer reviews inside the last 48 hours win; a review in the last
 session before T (none after it to mend a lapse) counts double.
 
@@ -336,6 +337,8 @@ def plan(
             take(card, max(gains, key=lambda o: (o.recall - recall_now[card.id]) / len(o.days)))
         else:
             stuck.add(id(options))
+    if short:  # the cap binds: trade days between single reviews where recall at T gains
+        _swap_singles([c for c in cards if c.id in chosen], chosen, options_for, target)
     by_day: list[list[int]] = [[] for _ in offsets]
     for card_id, option in chosen.items():
         for j in option.days:
@@ -355,6 +358,49 @@ def plan(
         )
     planned = {c.id: chosen[c.id].recall if c.id in chosen else recall_now[c.id] for c in cards}
     return Plan(interview, target, tuple(days), recall_now, planned)
+
+
+def _swap_singles(cards, chosen: dict, options_for, target: float, rounds: int = 3) -> None:
+    """Under a binding cap, exchange the days of cards planned for one review each when the
+    two cards together end nearer T's recall (each keeping the target if it had it), so the
+    day loads stay the same and mean recall at T rises."""
+    singles: dict[int, dict[int, _Option]] = {}
+    for card in cards:
+        option = chosen[card.id]
+        if len(option.days) != 1:
+            continue
+        options = options_for(card)
+        options.build(2)
+        floor = target if option.recall >= target else 0.0
+        singles[card.id] = {
+            o.days[0]: o for o in options.options if len(o.days) == 1 and o.recall >= floor
+        }
+    for _ in range(rounds):
+        moved = False
+        days = sorted({chosen[i].days[0] for i in singles})
+        for a in days:
+            for b in days:
+                if a >= b:
+                    continue
+                there = _moves(singles, chosen, a, b)
+                back = _moves(singles, chosen, b, a)
+                for (gain_ab, i), (gain_ba, k) in zip(there, back, strict=False):
+                    if gain_ab + gain_ba <= 1e-9:
+                        break
+                    chosen[i], chosen[k] = singles[i][b], singles[k][a]
+                    moved = True
+        if not moved:
+            break
+
+
+def _moves(singles, chosen, source: int, dest: int) -> list[tuple[float, int]]:
+    """Cards planned once on `source` that could go to `dest`, best gain first."""
+    out = [
+        (options[dest].recall - chosen[i].recall, i)
+        for i, options in singles.items()
+        if chosen[i].days[0] == source and dest in options
+    ]
+    return sorted(out, reverse=True)
 
 
 def _spread(ids: list[int], groups: dict[int, str]) -> tuple[int, ...]:

@@ -138,6 +138,16 @@ def test_under_a_tight_cap_the_card_with_most_to_gain_gets_the_review():
     assert plan.unreachable == [1]
 
 
+def test_under_a_tight_cap_single_reviews_trade_days_when_recall_at_t_gains():
+    # two sessions, one review each, three cards short of 0.9: the new card and the weaker
+    # learned one fit. A new card gains most from the later session (0.94 -> 0.98), the
+    # learned one loses little by the earlier (1.00 -> 0.99): together they end higher
+    cards = [PlanCard(1), learned(2, 10.0, 12.0), learned(3, 10.0, 11.0)]
+    plan = planner.plan(cards, NOW, at(1, 6), W, 0.9, 1)
+    assert [day.cards for day in plan.days] == [(2,), (1,)] and plan.unreachable == [3]
+    assert plan.recall_planned[1] > 0.98 and plan.recall_planned[2] > 0.99
+
+
 def test_a_card_reviewed_today_is_not_planned_again_today():
     card = learned(1, 0.2, 0.1)
     plan = planner.plan([card], NOW, at(0, 10), W, 0.9, 10, done_today=1, reviewed_today={1})
