@@ -155,13 +155,13 @@ def study_day(moment: datetime) -> str:
 
 def simulate(rng, scheduler, start: datetime, end: datetime, budget: int, kind: str):
     """One card's history: reviews around the due date, ratings drawn from predicted recall."""
-    from drill.scheduling import Memory, retrievability, review
+    from drill.scheduling import Memory, recall_at, review
 
     memory = Memory()
     at = start
     reviews = []
     while at < end and len(reviews) < budget:
-        recall = retrievability(memory, at, scheduler) if memory.state != "new" else 0.6
+        recall = recall_at(memory, at, scheduler.parameters) if memory.state != "new" else 0.6
         forgot = rng.random() > recall
         rating = 1 if forgot else rng.choices([2, 3, 4], weights=[25, 65, 10])[0]
         before = {**memory.to_row(), "buried_until": None}
@@ -230,7 +230,7 @@ def build(root: Path, seed: int = 7, quiet: bool = False) -> dict:
             ],
         )
         store.conn.execute("update cards set created = ?", [created])
-    cards = store.all("select id, kind, ref, facet, active from cards order by id")
+    cards = store._all("select id, kind, ref, facet, active from cards order by id")
 
     scheduler = scheduling.make_scheduler(fuzz=True)
     year_ago = now - timedelta(days=365)
@@ -323,10 +323,10 @@ def build(root: Path, seed: int = 7, quiet: bool = False) -> dict:
     figures = {
         "stories": STORIES,
         "questions": len(question_ids),
-        "cards": store.scalar("select count(*) from cards"),
-        "active_cards": store.scalar("select count(*) from cards where active = 1"),
+        "cards": store._scalar("select count(*) from cards"),
+        "active_cards": store._scalar("select count(*) from cards where active = 1"),
         "reviews": store.review_count(),
-        "due_now": store.scalar(
+        "due_now": store._scalar(
             "select count(*) from cards where active = 1 and state != 'new' and due <= ?",
             [now_iso],
         ),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +30,8 @@ def _failed(path: Path, exc: OSError) -> DrillError:
 
 def write_with(path: Path, produce: Callable[[Path], None], mode: int = 0o600) -> None:
     """Let `produce` fill a fresh temporary file beside `path`, then swap it in atomically."""
+    import tempfile  # here: `drill status` in a prompt imports this module but never writes
+
     path = Path(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
@@ -87,6 +88,8 @@ def write_output(path: Path, data: str | bytes) -> None:
 
 def output_with(path: Path, produce: Callable[[Path], None]) -> None:
     """Like `write_output` for a writer that needs a path of its own (an Anki package)."""
+    import tempfile
+
     path = Path(path)
     try:
         if special_target(path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -31,6 +30,9 @@ day_starts_at = 4
 
 # The level you are interviewing for: junior, mid, senior or staff.
 level = "senior"
+
+# While an interview is planned: minutes a day its plan may ask of you (1-240).
+plan_daily_minutes = 15
 """
 
 
@@ -41,11 +43,14 @@ class Config:
     desired_retention: float = 0.9
     day_starts_at: int = 4
     level: str = "senior"
+    plan_daily_minutes: float = 15
     path: Path | None = field(default=None, compare=False)
 
 
 def parse_config(text: str, path: Path | str = "config.toml") -> Config:
     """Validate config text; every error names the file, the key and the line."""
+    import tomllib  # here: a prompt's `drill status` mostly reads the config from its cache
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -59,7 +64,14 @@ def parse_config(text: str, path: Path | str = "config.toml") -> Config:
                 return f"{path}:{number}"
         return str(path)
 
-    known = {"decks", "new_per_day", "desired_retention", "day_starts_at", "level"}
+    known = {
+        "decks",
+        "new_per_day",
+        "desired_retention",
+        "day_starts_at",
+        "level",
+        "plan_daily_minutes",
+    }
     for key in raw:
         if key not in known:
             raise DrillError(
@@ -93,6 +105,14 @@ def parse_config(text: str, path: Path | str = "config.toml") -> Config:
         if level not in LEVELS:
             raise DrillError(f"{where('level')}: level must be one of {', '.join(LEVELS)}")
         values["level"] = level
+    if "plan_daily_minutes" in raw:
+        m = raw["plan_daily_minutes"]
+        if isinstance(m, bool) or not isinstance(m, int | float) or not 1 <= m <= 240:
+            raise DrillError(
+                f"{where('plan_daily_minutes')}: plan_daily_minutes must be a number of "
+                "minutes, 1-240"
+            )
+        values["plan_daily_minutes"] = float(m)
     return Config(**values, path=Path(path))
 
 
@@ -178,6 +198,10 @@ class Clock:
     def day(self, moment: datetime, day_starts_at: int) -> date:
         """The local study day a moment belongs to; a day starts at day_starts_at o'clock."""
         return (self.local(moment) - timedelta(hours=day_starts_at)).date()
+
+    def study_day(self, day_starts_at: int) -> date:
+        """Today's study day: the one calculation of "today" for limits, streaks and logs."""
+        return self.day(self.now, day_starts_at)
 
     def next_day_start(self, day_starts_at: int) -> datetime:
         """UTC moment the current study day ends."""

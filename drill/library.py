@@ -48,13 +48,16 @@ class Library:
         and stories are cached apart, so editing a story does not re-parse the questions.
         """
         key = self._fingerprint(self._deck_files())
-        cached = _read_cache(self.cache_dir / "decks.pickle", key)
+        # one file per set of decks: a `--company` run and a plain one do not evict each other
+        names = hashlib.sha1(",".join(self.deck_names).encode()).hexdigest()[:12]
+        path = self.cache_dir / f"decks-{names}.pickle"
+        cached = _read_cache(path, key)
         if cached is not None:
             return cached
         user = self.home.decks_dir / TAXONOMY_FILE
         taxonomy = load_taxonomy(user if user.is_file() else self.shipped / TAXONOMY_FILE)
         decks = load_decks([self.shipped, self.home.decks_dir], self.deck_names, taxonomy[0])
-        _write_cache(self.cache_dir / "decks.pickle", key, (taxonomy, decks))
+        _write_cache(path, key, (taxonomy, decks))
         return taxonomy, decks
 
     @cached_property
@@ -100,6 +103,25 @@ class Library:
     def stories(self) -> dict[str, Story]:
         """The stories in play: the user's own, or the examples until there is one."""
         return {s.id: s for s in self.bank.active()}
+
+    @cached_property
+    def answer_key(self) -> dict[str, set[str]]:
+        """Question id -> the example stories that answer it, from the shipped answers file;
+        empty once the user's own stories are in play (their mappings are theirs to make)."""
+        if not self.bank.only_examples:
+            return {}
+        return load_answer_key(self.examples_dir / ANSWERS_FILE, self.stories.keys())
+
+    @property
+    def own_story_errors(self) -> list[Problem]:
+        """Errors in the user's own story files while none of them parses (the examples are
+        standing in): what to fix, by file and line, rather than an invitation to write one."""
+        if not self.bank.only_examples:
+            return []
+        own = self.home.stories_dir
+        return [
+            p for p in self.bank.problems if p.severity == "error" and Path(p.path).parent == own
+        ]
 
     @property
     def problems(self) -> list[Problem]:
@@ -175,6 +197,31 @@ class Library:
                     wanted.append(("story", story.id, facet, position))
             position += 1
         return wanted
+
+
+ANSWERS_FILE = "answers.toml"
+
+
+def load_answer_key(path: Path, story_ids) -> dict[str, set[str]]:
+    """The shipped answer key, keeping only stories that exist; a missing or unreadable file
+    is no key at all (the drill then reports picks as unverified)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        return {}
+    known = set(story_ids)
+    key = {}
+    for qid, ids in answers.items():
+        if isinstance(ids, list):
+            stories = {i for i in ids if isinstance(i, str) and i in known}
+            if stories:
+                key[qid] = stories
+    return key
 
 
 CACHE_FORMAT = 2  # 2: questions carry red_flags and rubric

@@ -6,7 +6,6 @@ database is recognised without importing sqlite-utils.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -117,6 +116,54 @@ def m003_queue_index(db) -> None:
     db["cards"].create_index(["active", "kind", "state", "position"], if_not_exists=True)
 
 
+@migration
+def m004_parameter_snapshots(db) -> None:
+    # `drill optimize --revert`: the card states each adoption replaced, and the last review
+    # it had seen (cards reviewed after it are replayed, not restored)
+    if "review_id" not in db["params"].columns_dict:  # re-run on a re-numbered schema
+        db["params"].add_column("review_id", int)
+    db["param_snapshots"].create(
+        {
+            "params_id": int,
+            "card_id": int,
+            "stability": float,  # the card's values before that adoption, exactly
+            "difficulty": float,
+            "due": str,
+        },
+        pk=("params_id", "card_id"),
+        if_not_exists=True,
+    )
+
+
+@migration
+def m005_loop(db) -> None:
+    # the story plan of `drill assign` (pins kept apart from solved rows) and the mock loops
+    db["assignments"].create(
+        {"framework": str, "target": str, "story": str, "pinned": int, "created": str},
+        pk=("framework", "target"),
+        not_null={"framework", "target", "pinned"},
+        defaults={"pinned": 0},
+        if_not_exists=True,
+    )
+    db["loops"].create(
+        {
+            "id": int,
+            "at": str,  # UTC ISO, when the loop started
+            "company": str,
+            "framework": str,  # the plan's key: a framework id or "categories"
+            "interviewers": int,
+            "budget_seconds": int,
+            "level": str,  # the target level the debrief reads against
+            "transcript": str,  # JSON: every round said so far, saved after each answer
+            "debrief": str,  # JSON
+            "finished": int,  # 0 when the user quit mid-loop
+        },
+        pk="id",
+        not_null={"at", "transcript"},
+        if_not_exists=True,
+    )
+
+
 LATEST = len(MIGRATIONS)
 
 
@@ -138,6 +185,8 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
         )
     if version == LATEST:
         return 0
+    import shutil
+
     from sqlite_utils import Database
 
     if path is not None and version > 0 and path.exists():

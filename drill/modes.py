@@ -49,12 +49,16 @@ class CramSession(Session):
         stories = (
             set().union(*(mappings.get(r["ref"], set()) for r in questions)) if questions else set()
         )
+        if self.deck:  # and the stories the loop's story plan gives its principles
+            from drill.assign import assigned_stories
+
+            stories |= set(assigned_stories(self.store, self.deck)) & self.library.stories.keys()
         if not stories:
             stories = set(self.library.stories)
         return questions + [r for r in rows if r["kind"] == "story" and r["ref"] in stories]
 
     def recall_at_interview(self, row: dict) -> float:
-        return scheduling.retrievability(Memory.from_row(row), self.interview, self.scheduler)
+        return scheduling.recall_at(Memory.from_row(row), self.interview, self.scheduler.parameters)
 
     def queue(self) -> list[QueueCard]:
         rows = [r for r in self.relevant() if r["id"] not in self.seen]
@@ -204,7 +208,7 @@ def weakest_question(session: Session) -> Prompt | None:
     row = min(
         rows,
         key=lambda r: (
-            scheduling.retrievability(scheduling.Memory.from_row(r), at, session.scheduler),
+            scheduling.recall_at(scheduling.Memory.from_row(r), at, session.scheduler.parameters),
             r["id"],
         ),
     )

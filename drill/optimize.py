@@ -1,16 +1,20 @@
 """Fit FSRS parameters to the user's review log with fsrs-rs, and judge them on that same log.
 
-The review log becomes fsrs-rs training items as Anki builds them: for each card, its reviews in
-order with `delta_t` = whole study days since the previous review (0 within a day); one item
-per review that comes on a later study day than the card's previous one, holding the card's
-history up to and including it. So a card gives at most one item per study day.
+The review log becomes fsrs-rs training items the way the scheduler saw the reviews: for each
+card, its reviews in order with `delta_t` = whole 24-hour periods since the previous review
+(py-fsrs's elapsed time: under 24 h is 0 and takes the same-day formula, whatever the study
+day); one item per review that comes a day or more after the card's previous one, holding the
+card's history up to and including it. So fsrs-rs fits the model that schedules: replaying a
+card's log through py-fsrs and asking fsrs-rs for its memory state give the same stability and
+difficulty (tests/test_optimize.py checks it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime
 from itertools import groupby
 
 from drill.errors import DrillError
@@ -54,14 +58,25 @@ class TooLittleHistory(DrillError):
         super().__init__(
             f"too little history to optimize: {items} usable review{'s' * (items != 1)} "
             f"(of {reviews} logged); fsrs-rs needs at least {MIN_ITEMS}, so {MIN_ITEMS - items} "
-            f"more, and {FULL_FIT_ITEMS} for a full fit. A review is usable when it comes on a "
-            "later day than the card's previous one, outside cram and the 48 hours before an "
-            "interview."
+            f"more, and {FULL_FIT_ITEMS} for a full fit. A review is usable when it comes a day "
+            "(24 hours) or more after the card's previous one, outside cram and the 48 hours "
+            "before an interview."
         )
 
 
+def elapsed_days(previous: datetime, at: datetime) -> int:
+    """Elapsed time as py-fsrs counts it between two reviews: whole 24-hour periods, never
+    negative (a clock that went backwards counts as no time)."""
+    return max(0, (at - previous).days)
+
+
+def _moment(value: str | datetime) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(UTC)
+
+
 def build_items(rows: Iterable[dict]) -> list[Item]:
-    """Training items from review rows ordered by card, time (card_id, day, rating, before_state).
+    """Training items from review rows ordered by card, time (card_id, at, rating, before_state).
 
     A card whose first logged review was not of a new card (its start was left out, e.g. in a
     cram) is skipped: fsrs-rs must see a history from the first review.
@@ -72,11 +87,11 @@ def build_items(rows: Iterable[dict]) -> list[Item]:
         if reviews[0]["before_state"] not in ("new", None):
             continue
         history: Item = []
-        previous: date | None = None
+        previous: datetime | None = None
         for row in reviews:
-            day = date.fromisoformat(row["day"])
-            delta = max(0, (day - previous).days) if previous is not None else 0
-            previous = day
+            at = _moment(row["at"])
+            delta = elapsed_days(previous, at) if previous is not None else 0
+            previous = at
             history.append((int(row["rating"]), delta))
             if len(history) > 1 and delta > 0:
                 items.append(list(history))
@@ -136,3 +151,40 @@ def fit(
     except (ValueError, RuntimeError) as exc:  # fsrs-rs reports bad or scarce data this way
         raise DrillError(f"fsrs-rs could not fit this review log: {exc}") from None
     return Fit(len(rows), len(items), current, source, fitted, before, after)
+
+
+# --- memory states under new parameters ------------------------------------------------------
+
+
+def replay(
+    log: list[dict],
+    parameters: Sequence[float] | None,
+    desired_retention: float = 0.9,
+    reschedule: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> dict[int, dict]:
+    """Each card's memory recomputed from its log (`Store.memory_log`) under `parameters`.
+
+    A card starts from the state its first logged review saw and is reviewed again, in order,
+    by py-fsrs without fuzz: so under the parameters that scheduled them, the result is the
+    stored stability and difficulty exactly. Returns card id -> the fields to store: stability
+    and difficulty, and with `reschedule` the due date those give (else due dates are kept).
+    `progress` is called with the number of cards done after each card.
+    """
+    from drill.scheduling import Memory, make_scheduler, review
+
+    scheduler = make_scheduler(parameters, desired_retention, fuzz=False)
+    out: dict[int, dict] = {}
+    for card_id, group in groupby(log, key=lambda r: r["card_id"]):
+        memory: Memory | None = None
+        for row in group:
+            if memory is None:
+                memory = Memory.from_row(json.loads(row["before"]))
+            memory = review(memory, int(row["rating"]), _moment(row["at"]), scheduler)
+        fields = {"stability": memory.stability, "difficulty": memory.difficulty}
+        if reschedule:
+            fields["due"] = memory.to_row()["due"]
+        out[card_id] = fields
+        if progress is not None:
+            progress(1)
+    return out

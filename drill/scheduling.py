@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from drill.home import iso, parse_iso
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a prompt's status
 if TYPE_CHECKING:  # py-fsrs is imported when first needed: a card can be drawn before that
     from fsrs import Card, Scheduler
 
@@ -73,12 +73,47 @@ class Memory:
         )
 
 
+_SCHEDULER: type | None = None
+
+
+def _scheduler_class() -> type:
+    """py-fsrs's Scheduler with fuzz kept inside its range.
+
+    py-fsrs 6.3.2 draws a fuzzed interval as round(random() * (max - min + 1) + min), which
+    lands one day past `max` for half a day's worth of the draw: about 1 review in 10 at a
+    10-day interval. The reference scheduler (fsrs-rs, Anki) floors, so every day of
+    [min, max] is equally likely and none outside is; this does the same.
+    """
+    global _SCHEDULER
+    if _SCHEDULER is None:
+        import random
+
+        from fsrs import Scheduler
+        from fsrs.scheduler import FUZZ_RANGES
+
+        class FloorFuzzScheduler(Scheduler):
+            def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
+                days = interval.days
+                if days < 2.5:
+                    return interval
+                delta = 1.0 + sum(
+                    r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0)
+                    for r in FUZZ_RANGES
+                )
+                high = min(round(days + delta), self.maximum_interval)
+                low = min(max(2, round(days - delta)), high)
+                return timedelta(days=int(random.random() * (high - low + 1)) + low)
+
+        _SCHEDULER = FloorFuzzScheduler
+    return _SCHEDULER
+
+
 def make_scheduler(
     parameters: Sequence[float] | None = None,
     desired_retention: float = 0.9,
     fuzz: bool = True,
 ) -> Scheduler:
-    from fsrs import Scheduler
+    Scheduler = _scheduler_class()
 
     kwargs = {"desired_retention": desired_retention, "enable_fuzzing": fuzz}
     if parameters:
@@ -112,9 +147,7 @@ def preview(memory: Memory, now: datetime, scheduler: Scheduler) -> dict[int, ti
 
 
 def replace_scheduler(scheduler: Scheduler, fuzz: bool) -> Scheduler:
-    from fsrs import Scheduler
-
-    return Scheduler(
+    return _scheduler_class()(
         parameters=scheduler.parameters,
         desired_retention=scheduler.desired_retention,
         learning_steps=scheduler.learning_steps,
@@ -124,11 +157,23 @@ def replace_scheduler(scheduler: Scheduler, fuzz: bool) -> Scheduler:
     )
 
 
-def retrievability(memory: Memory, at: datetime, scheduler: Scheduler) -> float:
-    """Predicted probability of recall at `at`; 0 for a card never reviewed."""
-    if memory.state == "new" or memory.stability is None:
+def recall_at(memory: Memory, at: datetime, parameters: Sequence[float]) -> float:
+    """Predicted probability of recall at `at`, on exact elapsed time; 0 for a card never
+    reviewed. Every recall drill shows or ranks by comes from here (py-fsrs's own
+    `get_card_retrievability` floors elapsed time to whole days)."""
+    if memory.state == "new" or memory.stability is None or memory.last_review is None:
         return 0.0
-    return scheduler.get_card_retrievability(memory.to_fsrs(at), at.astimezone(UTC))
+    elapsed = (at - memory.last_review).total_seconds() / 86400
+    return recall(memory.stability, elapsed, parameters)
+
+
+def parameters_or_default(parameters: Sequence[float] | None) -> tuple[float, ...]:
+    """The stored parameters, or py-fsrs's defaults when none were ever optimized."""
+    if parameters:
+        return tuple(parameters)
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    return tuple(DEFAULT_PARAMETERS)
 
 
 def format_interval(delta: timedelta) -> str:
@@ -154,7 +199,7 @@ class QueueCard:
 
     id: int
     kind: str
-    group: str  # siblings share a group: a question's cards, a story's facets
+    group: tuple[str, str] | str  # siblings share a group (`sibling_group`)
     memory: Memory
     position: int = 0
 
@@ -169,8 +214,10 @@ class QueueCard:
         )
 
 
-def sibling_group(kind: str, ref: str) -> str:
-    return f"story:{ref}" if kind == "story" else f"question:{ref}"
+def sibling_group(kind: str, ref: str) -> tuple[str, str]:
+    """The sibling rule: a story's facets are siblings, and so are a question's cards (its
+    `question` and `pick`); siblings are never shown on the same study day."""
+    return ("story" if kind == "story" else "question", ref)
 
 
 def overdue_ratio(card: QueueCard, now: datetime) -> float:
@@ -184,7 +231,7 @@ def overdue_ratio(card: QueueCard, now: datetime) -> float:
 def build_queue(
     cards: Iterable[QueueCard],
     now: datetime,
-    reviewed_today: dict[str, set[int]],
+    reviewed_today: dict,
     new_allowed: int,
     bury_siblings: bool = True,
     learn_ahead: bool = True,
@@ -213,7 +260,7 @@ def build_queue(
             ahead.append(card)
     due.sort(key=lambda c: (-overdue_ratio(c, now), c.id))
     new.sort(key=lambda c: (c.position, c.id))
-    taken: set[str] = set()
+    taken: set = set()
 
     def one_per_group(cards: list[QueueCard]) -> list[QueueCard]:
         kept = []
@@ -241,3 +288,10 @@ def _interleave(cards: list[QueueCard], stories_first: bool) -> list[QueueCard]:
     for index in range(max(len(questions), len(stories))):
         out += first[index : index + 1] + second[index : index + 1]
     return out
+
+
+def recall(stability: float, elapsed_days: float, parameters: Sequence[float]) -> float:
+    """FSRS-6 forgetting curve on exact elapsed time (fractional days, never floored)."""
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return (1 + factor * max(elapsed_days, 0.0) / stability) ** decay

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
+from pathlib import Path
 
 from drill import grading, scheduling
 from drill.bank import FACET_LABELS, FACETS, Story
 from drill.decks import Question
-from drill.home import Clock, Config, iso, parse_iso
+from drill.home import Clock, Config, iso, parse_iso, write_private
 from drill.library import Library, sync
-from drill.scheduling import Memory, QueueCard, sibling_group
+from drill.scheduling import Memory, QueueCard
 from drill.stats import streak_days
 
 DAILY_KINDS = ("question", "story")
@@ -46,6 +48,7 @@ class Answer:
     metric: str = ""
     recall: str = ""  # what was typed for a story card
     latency_ms: int | None = None
+    fits: bool | None = None  # the user's judgment of a pick on an unmapped question
 
     @property
     def typed(self) -> str:
@@ -54,17 +57,29 @@ class Answer:
         )
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+        return {k: v for k, v in self.__dict__.items() if v is not None and v != ""}
 
 
 @dataclass
 class Reveal:
-    right_story: bool
+    pick: str  # a grading verdict: right, wrong, none, fits, doubt, unverified
     reference: Story | None  # the story to show: the one picked if right, else a mapped one
-    matched: list[str]
-    missed: list[str]
-    suggested: int
+    check: grading.MetricCheck | None  # None when nothing was typed to check
+    suggested: int | None  # None: no evidence either way, the user picks a number
     intervals: dict[int, str]
+
+    @property
+    def right_story(self) -> bool:
+        """The pick is one of the question's mapped stories (verified, not just kept)."""
+        return self.pick == grading.RIGHT
+
+    @property
+    def matched(self) -> list[str]:
+        return list(self.check.matched) if self.check else []
+
+    @property
+    def missed(self) -> list[str]:
+        return list(self.check.missed) if self.check else []
 
 
 @dataclass
@@ -107,7 +122,8 @@ class Session:
         self.interviews = [
             at for at in (parse_iso(p["at"]) for p in store.plans()) if at and at > now
         ]
-        self.at_risk = self._at_risk(now) if self.interviews else []
+        # the daily drill follows the interview plan instead (see follow_plan)
+        self.at_risk = self._at_risk(now) if self.interviews and mode != "daily" else []
 
     @cached_property
     def scheduler(self):
@@ -137,7 +153,7 @@ class Session:
         for row in self.store.cards(self.kinds):
             if row["state"] == "new":
                 continue
-            recall = scheduling.retrievability(Memory.from_row(row), at, self.scheduler)
+            recall = scheduling.recall_at(Memory.from_row(row), at, self.scheduler.parameters)
             if recall < target:
                 scored.append((recall, row["id"]))
         return [card_id for _, card_id in sorted(scored)]
@@ -157,8 +173,7 @@ class Session:
         clock = self.clock()
         now = clock.utc
         day = self.today(clock)
-        reviewed_keys = self.store.reviewed_today(day)
-        reviewed = {sibling_group(kind, ref): ids for (kind, ref), ids in reviewed_keys.items()}
+        reviewed = self.store.reviewed_today(day)
         introduced = self.store.new_introduced(day)
         new_allowed = self.new_allowed(introduced)
         rows = self.store.queue_rows(
@@ -169,7 +184,7 @@ class Session:
             new_limits={
                 k: (new_allowed + 1) * (len(FACETS) if k == "story" else 1) for k in self.kinds
             },
-            buried_refs={ref for _, ref in reviewed_keys},
+            buried_refs={ref for _, ref in reviewed},
         )
         cards = [QueueCard.from_row(r) for r in rows]
         stories_first = introduced.get("story", 0) < sum(
@@ -179,10 +194,10 @@ class Session:
         queued = {c.id for c in cards}
         risky = [i for i in self.at_risk if i not in reviewed_ids and i not in queued][:200]
         at_risk = sorted(
-            (QueueCard.from_row(r) for r in self.store.cards_by_id(risky)),
+            (QueueCard.from_row(r) for r in self.store.cards_by_id(risky, awake_at=iso(now))),
             key=lambda c: risky.index(c.id),
         )
-        return scheduling.build_queue(
+        queue = scheduling.build_queue(
             cards,
             now,
             reviewed,
@@ -191,6 +206,59 @@ class Session:
             stories_first=stories_first,
             at_risk=at_risk,
         )
+        return self.follow_plan(queue)
+
+    # --- interview plan (drill/planner.py): while one is ahead, the day follows it ------------
+
+    @cached_property
+    def interview_plan(self):
+        """The next interview's plan, made once per session from the cards as they are."""
+        if self.mode != "daily" or not self.interviews:
+            return None
+        from drill import interview
+
+        return interview.upcoming_plan(self.store, self.library, self.clock())
+
+    def follow_plan(self, queue: list[QueueCard]) -> list[QueueCard]:
+        """Today's planned cards first (siblings allowed: the interview comes first), then the
+        other cards that are due, all within the plan's daily cap; cards the interview needs
+        but the plan leaves out today, and unrelated new cards, wait."""
+        plan = self.interview_plan
+        if plan is None:
+            return queue
+        from drill import planner
+
+        clock = self.clock()
+        now = clock.utc
+        reviewed = set().union(*self.store.reviewed_today(self.today(clock)).values())
+        rows = {
+            r["id"]: r
+            for r in self.store.cards_by_id(i for i in plan.plan.today() if i not in reviewed)
+            if r["active"] and not (r["buried_until"] and r["buried_until"] > iso(now))
+        }
+        planned = [i for i in plan.plan.today() if i in rows]
+        due = [c for c in queue if c.memory.state != "new" and (c.memory.due or now) <= now]
+        cards = {c.id: c for c in due} | {i: QueueCard.from_row(rows[i]) for i in planned}
+        ids = planner.daily_order(planned, list(cards), plan.relevant, plan.cap - len(reviewed))
+        return [cards[i] for i in ids]
+
+    def plan_note(self) -> str | None:
+        """The line the drill shows while an interview plan is ahead."""
+        plan = self.interview_plan
+        if plan is None:
+            return None
+        when = self.clock().local(plan.at).strftime("%a %d %b %H:%M")
+        n = len(plan.plan.today())
+        note = f"Interview plan: {n} of today's cards are for {plan.company} ({when})"
+        if plan.deck:
+            note += f"; the {plan.deck} deck is in the drill until then"
+        missing = len(plan.plan.unreachable)
+        if missing:
+            note += (
+                f". {missing} of {len(plan.rows)} cards cannot reach "
+                f"{plan.plan.target:.0%} by then at {plan.minutes:g} min a day"
+            )
+        return note + "."
 
     def next_card(self) -> Prompt | None:
         if self.out_of_budget():
@@ -214,7 +282,9 @@ class Session:
         question = library.questions.get(card["ref"])
         if question is None:
             return None
-        mapped = self.store.mapped_stories(question.id) & library.stories.keys()
+        mapped = (
+            self.store.mapped_stories(question.id) | library.answer_key.get(question.id, set())
+        ) & library.stories.keys()
         return Prompt(
             card,
             card["kind"],
@@ -227,25 +297,24 @@ class Session:
     # --- answering ----------------------------------------------------------------------------
 
     def reveal(self, prompt: Prompt, answer: Answer) -> Reveal:
-        from drill.coach import metric_match
-
         stories = self.library.stories
         if prompt.kind == "story":
             reference = prompt.story
-            right = True
+            pick = grading.RIGHT
+            typed = answer.recall if prompt.facet == "outcome" else ""
         else:
-            picked = stories.get(answer.story) if answer.story else None
-            right = picked is not None and (not prompt.mapped or picked.id in prompt.mapped)
-            if right:
-                reference = picked
+            pick = grading.verdict(answer.story, prompt.mapped, answer.fits)
+            if answer.story in stories and pick != grading.WRONG:
+                reference = stories[answer.story]
             else:
                 reference = stories.get(sorted(prompt.mapped)[0]) if prompt.mapped else None
-        matched: list[str] = []
-        missed: list[str] = []
+            typed = answer.metric if pick not in (grading.WRONG, grading.NO_PICK) else ""
         metric = reference.section_text("metric") if reference else ""
-        if right and metric and (prompt.kind == "question" or prompt.facet == "outcome"):
-            matched, missed = metric_match(metric, answer.typed)
-        suggested = grading.suggest_grade(right, matched + missed, missed)
+        check = grading.metric_check(metric, typed)
+        if prompt.kind == "story":
+            suggested = grading.suggest_recall_grade(answer.recall, check)
+        else:
+            suggested = grading.suggest_grade(pick, check)
         clock = self.clock()
         intervals = {
             rating: scheduling.format_interval(delta)
@@ -253,7 +322,13 @@ class Session:
                 Memory.from_row(prompt.card), clock.utc, self.scheduler
             ).items()
         }
-        return Reveal(right, reference, matched, missed, suggested, intervals)
+        return Reveal(pick, reference, check, suggested, intervals)
+
+    def judge(self, prompt: Prompt, answer: Answer, fits: bool | None) -> None:
+        """The user's word on a pick for an unmapped question; a fit is kept as its story."""
+        answer.fits = fits
+        if fits and answer.story and prompt.question is not None:
+            self.keep_mapping(prompt.question, self.library.stories[answer.story])
 
     def keep_mapping(self, question: Question, story: Story) -> None:
         """Remember a pick on an unmapped question as its story."""
@@ -298,6 +373,36 @@ class Session:
         self.store.bury(
             prompt.card["id"], iso(self.clock().next_day_start(self.config.day_starts_at))
         )
+
+    def refresh(self, prompt: Prompt) -> Prompt | None:
+        """The card on screen as it is now (after an edit and reload); None when it is gone
+        from the drill. Keeps when it was first shown, so its duration stays honest."""
+        card = self.store.card(prompt.card["id"])
+        fresh = self.prompt_for(card) if card and card.get("active", 1) else None
+        if fresh is not None:
+            fresh.shown_at = prompt.shown_at
+            fresh.mapped = prompt.mapped & self.library.stories.keys()  # as when it was asked
+        return fresh
+
+    def first_visit(self) -> bool:
+        """True the first time a drill opens in this home (then never again)."""
+        if self.store.get_meta("oriented"):
+            return False
+        self.store.set_meta("oriented", iso(self.clock().utc))
+        return True
+
+    def editable_path(self, story: Story) -> Path:
+        """The file to open for editing a story: the user's own file; for an example, a copy
+        in the user's stories made first (shipped files are never opened for writing)."""
+        if not story.example:
+            return story.path
+        target = self.library.home.stories_dir / f"{story.id}.md"
+        if target.exists():
+            return target
+        text = story.path.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^example\s*=\s*true\s*\n", "", text, count=1)
+        write_private(target, text)
+        return target
 
     def reload(self) -> None:
         """Re-read the bank and decks (after an edit) and re-sync the cards."""

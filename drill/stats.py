@@ -19,50 +19,41 @@ def streak_days(days: list[str], today: date) -> int:
     return count
 
 
-def status_counts(store, config: Config, clock: Clock) -> dict:
-    """What `drill status` prints; cheap enough for a shell prompt (no FSRS import)."""
-    now = iso(clock.utc)
-    day = clock.day(clock.now, config.day_starts_at).isoformat()
-    kinds = ("question", "story")
-    due = store.scalar(
-        "select count(*) from cards where active = 1 and kind in (?, ?) and state != 'new' "
-        "and due <= ? and (buried_until is null or buried_until <= ?)",
-        [*kinds, now, now],
-    )
-    new_cards = store.scalar(
-        "select count(*) from cards where active = 1 and kind in (?, ?) and state = 'new'", kinds
-    )
-    introduced = sum(store.new_introduced(day).values())
-    plan = store.one("select company, at from plans where at > ? order by at limit 1", [now])
-    return {
-        "due": due,
-        "new": max(0, min(new_cards, config.new_per_day - introduced)),
-        "reviews_today": store.scalar("select count(*) from reviews where day = ?", [day]),
-        "streak_days": streak_days(store.study_days(), clock.day(clock.now, config.day_starts_at)),
-        "stories": store.scalar(
-            "select count(distinct ref) from cards where active = 1 and kind = 'story'"
-        ),
-        "questions": store.scalar(
-            "select count(*) from cards where active = 1 and kind = 'question'"
-        ),
-        "mapped_questions": store.scalar(
-            "select count(distinct m.question) from mappings m join cards c "
-            "on c.kind = 'question' and c.ref = m.question and c.active = 1"
-        ),
-        "next_interview": clock.local(parse_iso(plan["at"])).isoformat() if plan else None,
+def status_counts(store, config: Config, clock: Clock, company: bool = False) -> dict:
+    """What `drill status` prints: due and new as the daily drill would show them today.
+
+    Cheap enough for a shell prompt (no FSRS import). With `company`, the next interview's
+    company is added (the prompt segment names it).
+    """
+    today = clock.study_day(config.day_starts_at)
+    yesterday = (today - timedelta(days=1)).isoformat()
+    counts = store.status_counts(iso(clock.utc), today.isoformat(), yesterday)
+    out = {
+        "due": counts.due,
+        "new": max(0, min(counts.new, config.new_per_day - counts.introduced)),
+        "reviews_today": counts.reviews_today,
+        "streak_days": counts.streak_days,
+        "stories": counts.stories,
+        "questions": counts.questions,
+        "mapped_questions": counts.mapped_questions,
+        "next_interview": clock.local(parse_iso(counts.next_at)).isoformat()
+        if counts.next_at
+        else None,
     }
+    if company:
+        out["next_company"] = counts.next_company
+    return out
 
 
 def card_rows(store, clock: Clock, kind: str | None, include_inactive: bool = False) -> list[dict]:
     from drill import scheduling
 
-    params = store.parameters()
-    scheduler = scheduling.make_scheduler(params, fuzz=False)
+    parameters = scheduling.parameters_or_default(store.parameters())
     rows = store.cards([kind] if kind else None, active=None if include_inactive else True)
     out = []
     for row in rows:
         memory = scheduling.Memory.from_row(row)
-        r = scheduling.retrievability(memory, clock.utc, scheduler) if row["reps"] else None
+        r = scheduling.recall_at(memory, clock.utc, parameters) if row["reps"] else None
         out.append(
             {
                 "id": row["id"],
@@ -131,7 +122,7 @@ def true_retention(rows: list[dict]) -> dict[str, dict]:
 
 def due_forecast(due_rows: list[dict], clock: Clock, day_starts_at: int, days: int = 14) -> list:
     """Cards due on each of the next `days` study days; today includes everything overdue."""
-    today = clock.day(clock.now, day_starts_at)
+    today = clock.study_day(day_starts_at)
     counts = [0] * days
     for row in due_rows:
         offset = (clock.day(parse_iso(row["due"]), day_starts_at) - today).days
@@ -252,15 +243,16 @@ def readiness(
 def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
     """Every figure `drill stats` shows, as plain data."""
     from drill import scheduling
+    from drill.assign import planned_readiness
     from drill.decks import company_deck, deck_paths
 
-    today = clock.day(clock.now, config.day_starts_at)
+    today = clock.study_day(config.day_starts_at)
     start, end = window(today, days)
     log = store.review_log(since_day=start.isoformat())
-    scheduler = scheduling.make_scheduler(store.parameters(), config.desired_retention, fuzz=False)
+    parameters = scheduling.parameters_or_default(store.parameters())
 
     def recall_at(card: dict, moment) -> float:
-        return scheduling.retrievability(scheduling.Memory.from_row(card), moment, scheduler)
+        return scheduling.recall_at(scheduling.Memory.from_row(card), moment, parameters)
 
     all_cards = store.cards(active=None)
     stories_in_play = set(library.stories)
@@ -292,6 +284,7 @@ def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
                 lambda c: recall_at(c, at),
                 config.desired_retention,
             ),
+            "loop": planned_readiness(store, clock.utc, config.desired_retention, recall_at),
         }
     window_ms = sum(r["duration_ms"] or 0 for r in log)
     return {

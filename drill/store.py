@@ -1,6 +1,7 @@
 """The daily work on drill.db: cards, reviews, mappings, plans. Every review and its card
-update commit together. SQL lives here and in its two neighbours: `database.py` (opening the
-file safely) and `upkeep.py` (doctor's and the backup's queries)."""
+update commit together. SQL lives here and in its neighbours: `database.py` (opening the
+file safely), `upkeep.py` (doctor's and the backup's queries) and `store_params.py` (FSRS
+parameters: the optimizer's log, adopting and reverting)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from drill.database import (
@@ -25,6 +26,8 @@ from drill.database import (
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
 from drill.records import Rehearsal
+from drill.store_loop import LoopRecords
+from drill.store_params import ParameterQueries
 from drill.upkeep import Upkeep
 
 CARD_IDENTITY = ("kind", "ref", "facet")
@@ -35,8 +38,24 @@ def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
     return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
 
 
-class Store(Upkeep):
-    """drill.db: cards, reviews, mappings, plans, parameters, rehearsals."""
+@dataclass(frozen=True)
+class StatusCounts:
+    """What `drill status` is made of, as the drill would see it today (daily kinds only)."""
+
+    due: int  # sibling groups with a card due now, not buried: the drill shows one of each
+    new: int  # groups with a new card and none due, not buried: before the daily limit
+    introduced: int  # new cards the daily limit has already spent today
+    reviews_today: int
+    stories: int
+    questions: int
+    mapped_questions: int
+    streak_days: int  # consecutive study days with reviews up to today (or yesterday)
+    next_company: str | None
+    next_at: str | None  # UTC ISO
+
+
+class Store(Upkeep, ParameterQueries, LoopRecords):  # plan and loop tables: store_loop.py
+    """drill.db: cards, reviews, mappings, plans, parameters, rehearsals, story plans, loops."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
@@ -96,32 +115,25 @@ class Store(Upkeep):
             raise
         self.conn.execute("COMMIT")
 
-    @property
-    def db(self):
-        """sqlite-utils over the same connection, for bulk writes off the hot path."""
-        from sqlite_utils import Database
-
-        return Database(self.conn, execute_plugins=False)
-
     def _cursor(self, sql: str, params: Iterable) -> sqlite3.Cursor:
         cursor = self.conn.cursor()
         cursor.row_factory = _dict_row
         return cursor.execute(sql, tuple(params))
 
-    def all(self, sql: str, params: Iterable = ()) -> list[dict]:
+    def _all(self, sql: str, params: Iterable = ()) -> list[dict]:
         return self._cursor(sql, params).fetchall()
 
-    def one(self, sql: str, params: Iterable = ()) -> dict | None:
+    def _one(self, sql: str, params: Iterable = ()) -> dict | None:
         return self._cursor(sql, params).fetchone()
 
-    def scalar(self, sql: str, params: Iterable = ()):
+    def _scalar(self, sql: str, params: Iterable = ()):
         row = self.conn.execute(sql, tuple(params)).fetchone()
         return row[0] if row else None
 
     # --- meta ---------------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
-        row = self.one("select value from meta where key = ?", [key])
+        row = self._one("select value from meta where key = ?", [key])
         return row["value"] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -132,21 +144,30 @@ class Store(Upkeep):
                 [key, value],
             )
 
+    def _resync(self) -> None:
+        """Make the next command re-sync the cards with the bank (mappings or ids changed)."""
+        self.conn.execute("delete from meta where key = 'sync_signature'")
+
     # --- cards --------------------------------------------------------------------------------
 
-    def cards_by_id(self, ids: Iterable[int]) -> list[dict]:
+    def cards_by_id(self, ids: Iterable[int], awake_at: str | None = None) -> list[dict]:
+        """The cards of `ids`; with `awake_at`, only those not buried (skipped) at that time."""
         ids = list(ids)
         if not ids:
             return []
-        return self.all(f"select * from cards where id in ({','.join('?' * len(ids))})", ids)
+        sql = f"select * from cards where id in ({','.join('?' * len(ids))})"
+        if awake_at is not None:
+            sql += " and (buried_until is null or buried_until <= ?)"
+            ids.append(awake_at)
+        return self._all(sql, ids)
 
     def card_for(self, kind: str, ref: str, facet: str = "") -> dict | None:
-        return self.one(
+        return self._one(
             "select * from cards where kind = ? and ref = ? and facet = ?", [kind, ref, facet]
         )
 
     def card(self, card_id: int) -> dict | None:
-        return self.one("select * from cards where id = ?", [card_id])
+        return self._one("select * from cards where id = ?", [card_id])
 
     def cards(self, kinds: Iterable[str] | None = None, active: bool | None = True) -> list[dict]:
         sql, params = "select * from cards where 1", []
@@ -157,7 +178,7 @@ class Store(Upkeep):
             kinds = list(kinds)
             sql += f" and kind in ({','.join('?' * len(kinds))})"
             params += kinds
-        return self.all(sql + " order by id", params)
+        return self._all(sql + " order by id", params)
 
     def sync_cards(self, wanted: list[tuple[str, str, str, int]], now_iso: str) -> dict:
         """Make the active card set exactly `wanted` (kind, ref, facet, position).
@@ -167,7 +188,7 @@ class Store(Upkeep):
         with self.transaction():
             existing = {
                 (r["kind"], r["ref"], r["facet"]): r
-                for r in self.all("select id, kind, ref, facet, active, position from cards")
+                for r in self._all("select id, kind, ref, facet, active, position from cards")
             }
             keys = set()
             added = revived = 0
@@ -195,23 +216,30 @@ class Store(Upkeep):
         return {"added": added, "revived": revived, "retired": len(retired)}
 
     def reviewed_today(self, day: str) -> dict[tuple[str, str], set[int]]:
-        """(kind group, ref) -> ids of cards reviewed on that study day, outside cram."""
-        rows = self.all(
-            "select c.id, c.kind, c.ref from reviews r join cards c on c.id = r.card_id "
-            "where r.day = ? and r.mode != 'cram'",
+        """Sibling group -> ids of its cards reviewed on that study day, outside cram."""
+        from drill.scheduling import sibling_group  # here: a prompt's status never needs it
+
+        rows = self.conn.execute(  # plain tuples: this runs before every card of a session
+            "select distinct c.id, c.kind, c.ref from reviews r join cards c "
+            "on c.id = r.card_id where r.day = ? and r.mode != 'cram'",
             [day],
         )
         out: dict[tuple[str, str], set[int]] = {}
-        for row in rows:
-            group = ("story" if row["kind"] == "story" else "question", row["ref"])
-            out.setdefault(group, set()).add(row["id"])
+        for card_id, kind, ref in rows:
+            out.setdefault(sibling_group(kind, ref), set()).add(card_id)
         return out
 
     def new_introduced(self, day: str) -> dict[str, int]:
-        """How many new cards of each kind had their first review on that study day."""
-        rows = self.all(
+        """How many new cards of each kind the daily limit has spent on that study day.
+
+        A new card is spent by its first review that really scheduled it: a cram without
+        rescheduling leaves it new, so it is not spent. Pick cards, which only the map sprint
+        shows (within its own `--cards` budget), are not held to the daily limit either.
+        """
+        rows = self._all(
             "select c.kind, count(*) as n from reviews r join cards c on c.id = r.card_id "
-            "where r.day = ? and json_extract(r.before, '$.state') = 'new' group by c.kind",
+            "where r.day = ? and r.rescheduled = 1 and c.kind != 'pick' "
+            "and json_extract(r.before, '$.state') = 'new' group by c.kind",
             [day],
         )
         return {r["kind"]: r["n"] for r in rows}
@@ -275,12 +303,12 @@ class Store(Upkeep):
         """Delete the last review (or the given one) and put its card back exactly as it was."""
         with self.transaction():
             if review_id is None:
-                row = self.one("select * from reviews order by id desc limit 1")
+                row = self._one("select * from reviews order by id desc limit 1")
             else:
-                row = self.one("select * from reviews where id = ?", [review_id])
+                row = self._one("select * from reviews where id = ?", [review_id])
             if row is None:
                 return None
-            if self.scalar(
+            if self._scalar(
                 "select 1 from reviews where card_id = ? and id > ?", [row["card_id"], row["id"]]
             ):
                 raise DrillError(
@@ -305,7 +333,7 @@ class Store(Upkeep):
 
     def mappings(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
-        for row in self.all("select question, story from mappings order by question, story"):
+        for row in self._all("select question, story from mappings order by question, story"):
             out.setdefault(row["question"], set()).add(row["story"])
         return out
 
@@ -320,7 +348,7 @@ class Store(Upkeep):
                 "insert or ignore into mappings (question, story, created) values (?, ?, ?)",
                 [question, story, now_iso],
             )
-            self.conn.execute("delete from meta where key = 'sync_signature'")
+            self._resync()
 
     def unmap_story(self, question: str, story: str | None = None) -> int:
         with self.transaction():
@@ -330,7 +358,7 @@ class Store(Upkeep):
                 cur = self.conn.execute(
                     "delete from mappings where question = ? and story = ?", [question, story]
                 )
-            self.conn.execute("delete from meta where key = 'sync_signature'")
+            self._resync()
             return cur.rowcount
 
     def rename_story(self, old: str, new: str) -> None:
@@ -340,7 +368,7 @@ class Store(Upkeep):
             )
             self.conn.execute("update mappings set story = ? where story = ?", [new, old])
             self.conn.execute("update reviews set story = ? where story = ?", [new, old])
-            self.conn.execute("delete from meta where key = 'sync_signature'")
+            self._resync()
 
     def purge_story(self, story: str) -> None:
         """Forget a story entirely: its cards, their reviews, its mappings."""
@@ -349,12 +377,12 @@ class Store(Upkeep):
             self.conn.execute(f"delete from reviews where card_id in ({ids})", [story])
             self.conn.execute("delete from cards where kind = 'story' and ref = ?", [story])
             self.conn.execute("delete from mappings where story = ?", [story])
-            self.conn.execute("delete from meta where key = 'sync_signature'")
+            self._resync()
 
     # --- plans and parameters -----------------------------------------------------------------
 
     def plans(self) -> list[dict]:
-        return self.all("select * from plans order by at, id")
+        return self._all("select * from plans order by at, id")
 
     def add_plan(self, company: str, at_iso: str, now_iso: str) -> int:
         with self.transaction():
@@ -381,14 +409,10 @@ class Store(Upkeep):
             return cursor.lastrowid
 
     def rehearsals(self) -> list[dict]:
-        return self.all("select * from rehearsals order by id")
+        return self._all("select * from rehearsals order by id")
 
     def rehearsal(self, rehearsal_id: int) -> dict | None:
-        return self.one("select * from rehearsals where id = ?", [rehearsal_id])
-
-    def parameters(self) -> list[float] | None:
-        row = self.one("select parameters from params order by id desc limit 1")
-        return json.loads(row["parameters"]) if row else None
+        return self._one("select * from rehearsals where id = ?", [rehearsal_id])
 
     # --- the queue ----------------------------------------------------------------------------
 
@@ -411,22 +435,80 @@ class Store(Upkeep):
             f"active = 1 and kind in ({','.join('?' * len(kinds))}) "
             "and (buried_until is null or buried_until <= ?)"
         )
-        rows = self.all(
+        rows = self._all(
             f"select * from cards where {where} and state != 'new' and due <= ?",
             [*kinds, now_iso, horizon_iso],
         )
         not_buried = f"and ref not in ({','.join('?' * len(buried))}) " if buried else ""
         for kind in kinds:
-            rows += self.all(
+            rows += self._all(
                 f"select * from cards where {where} and state = 'new' and kind = ? "
                 f"{not_buried}order by position, id limit ?",
                 [*kinds, now_iso, kind, *buried, new_limits.get(kind, 0)],
             )
         return rows
 
+    def streak(self, today: str, yesterday: str) -> int:
+        """Consecutive study days with reviews, ending today (or yesterday, if none yet
+        today): one index seek per day of the streak, from its end back to its first gap."""
+        reviewed_today = self._scalar(
+            "select exists (select 1 from reviews where day = ?)", [today]
+        )
+        return self._scalar(
+            "with recursive d(day) as (select ?1 where exists "
+            "(select 1 from reviews where day = ?1) union all select date(day, '-1 day') "
+            "from d where exists (select 1 from reviews where day = date(d.day, '-1 day'))) "
+            "select count(*) from d",
+            [today if reviewed_today else yesterday],
+        )
+
+    def status_counts(self, now_iso: str, day: str, yesterday: str) -> StatusCounts:
+        """Counts for `drill status` in a few index searches: a shell prompt runs this.
+
+        Due and new count sibling groups as the daily queue does: a group whose other card
+        was reviewed today (outside cram) is buried, a skipped card is buried until its time,
+        and a group shows one card a day, a due one before a new one.
+        """
+        groups = self._one(
+            "with seen as (select distinct r.card_id, c.kind = 'story' as story, c.ref "
+            "from reviews r join cards c on c.id = r.card_id "
+            "where r.day = ? and r.mode != 'cram'), "
+            "showable as (select c.kind = 'story' as story, c.ref, max(c.state != 'new') as due "
+            "from cards c where c.active = 1 and c.kind in ('question', 'story') "
+            "and (c.state = 'new' or c.due <= ?) "
+            "and (c.buried_until is null or c.buried_until <= ?) "
+            "and not exists (select 1 from seen s where s.story = (c.kind = 'story') "
+            "and s.ref = c.ref and s.card_id != c.id) group by 1, 2) "
+            "select coalesce(sum(due), 0) as due, coalesce(sum(1 - due), 0) as new "
+            "from showable",
+            [day, now_iso, now_iso],
+        )
+        plan = self._one(
+            "select company, at from plans where at > ? order by at limit 1", [now_iso]
+        )
+        return StatusCounts(
+            due=groups["due"],
+            new=groups["new"],
+            introduced=sum(self.new_introduced(day).values()),
+            reviews_today=self._scalar("select count(*) from reviews where day = ?", [day]),
+            stories=self._scalar(
+                "select count(distinct ref) from cards where active = 1 and kind = 'story'"
+            ),
+            questions=self._scalar(
+                "select count(*) from cards where active = 1 and kind = 'question'"
+            ),
+            mapped_questions=self._scalar(
+                "select count(distinct m.question) from mappings m join cards c "
+                "on c.kind = 'question' and c.ref = m.question and c.active = 1"
+            ),
+            streak_days=self.streak(day, yesterday),
+            next_company=plan["company"] if plan else None,
+            next_at=plan["at"] if plan else None,
+        )
+
     def next_due(self, kinds, now_iso: str) -> str | None:
         kinds = tuple(kinds)
-        return self.scalar(
+        return self._scalar(
             f"select min(due) from cards where active = 1 and kind in "
             f"({','.join('?' * len(kinds))}) and state != 'new' and due > ?",
             [*kinds, now_iso],
@@ -436,7 +518,7 @@ class Store(Upkeep):
         # one index seek per distinct day, instead of a scan of every review
         return [
             r["day"]
-            for r in self.all(
+            for r in self._all(
                 "with recursive d(day) as (select min(day) from reviews union all "
                 "select (select min(day) from reviews where day > d.day) from d "
                 "where d.day is not null) select day from d where day is not null"
@@ -452,6 +534,8 @@ class Store(Upkeep):
         "plans": "id",
         "params": "id",
         "rehearsals": "id",
+        "assignments": "framework, target",
+        "loops": "id",
     }
 
     def review_log(self, since_day: str | None = None) -> list[dict]:
@@ -472,48 +556,25 @@ class Store(Upkeep):
         if since_day is not None:
             sql += " where r.day >= ?"
             params.append(since_day)
-        return self.all(sql + " order by r.at, r.id", params)
+        return self._all(sql + " order by r.at, r.id", params)
+
+    def review_durations(self, since_day: str) -> list[int]:
+        """Milliseconds spent on each review since that study day (the user's pace)."""
+        sql = "select duration_ms from reviews where day >= ? and duration_ms is not null"
+        return [row[0] for row in self.conn.execute(sql, [since_day])]
 
     def total_duration_ms(self) -> int:
-        return self.scalar("select coalesce(sum(duration_ms), 0) from reviews") or 0
+        return self._scalar("select coalesce(sum(duration_ms), 0) from reviews") or 0
 
     def due_cards(self) -> list[dict]:
         """Active cards already studied, with when they are due: the forecast's input."""
-        return self.all(
+        return self._all(
             "select id, kind, due from cards where active = 1 and state != 'new' "
             "and due is not null order by due"
         )
 
-    def optimizer_reviews(self) -> list[dict]:
-        """The review log fsrs-rs learns from: no cram, no pre-interview, no schedule-free ones."""
-        return self.all(
-            "select id, card_id, at, day, rating, json_extract(before, '$.state') as before_state "
-            "from reviews where mode != 'cram' and pre_interview = 0 and rescheduled = 1 "
-            "order by card_id, at, id"
-        )
-
-    def add_parameters(
-        self,
-        parameters: list[float],
-        now_iso: str,
-        source: str,
-        log_loss: float | None,
-        rmse: float | None,
-        reviews: int,
-    ) -> int:
-        with self.transaction():
-            cur = self.conn.execute(
-                "insert into params (parameters, created, source, log_loss, rmse, reviews) "
-                "values (?, ?, ?, ?, ?, ?)",
-                [json.dumps(parameters), now_iso, source, log_loss, rmse, reviews],
-            )
-            return cur.lastrowid
-
-    def parameters_row(self) -> dict | None:
-        return self.one("select * from params order by id desc limit 1")
-
     def review_count(self) -> int:
-        return self.scalar("select count(*) from reviews")
+        return self._scalar("select count(*) from reviews")
 
 
 class StaleCard(DrillError):

@@ -42,16 +42,16 @@ class Upkeep:
         return schema_version(self.conn)
 
     def table_names(self) -> set[str]:
-        return {r["name"] for r in self.all("select name from sqlite_master where type = 'table'")}
+        return {r["name"] for r in self._all("select name from sqlite_master where type = 'table'")}
 
     def table_info(self, table: str) -> list[dict]:
         """Columns of a table: name, notnull, dflt_value, pk (PRAGMA table_info)."""
-        return self.all(f"PRAGMA table_info({table})")
+        return self._all(f"PRAGMA table_info({table})")
 
     def backup_rows(self) -> dict[str, list[dict]]:
         """Every row of every table a backup holds, in a stable order."""
         return {
-            table: self.all(f"select * from {table} order by {order}")
+            table: self._all(f"select * from {table} order by {order}")
             for table, order in self.BACKUP_TABLES.items()
         }
 
@@ -71,7 +71,8 @@ class Upkeep:
                         f"values ({', '.join('?' * len(columns))})",
                         [row[c] for c in columns],
                     )
-            self.conn.execute("delete from meta where key = 'sync_signature'")
+            self.conn.execute("delete from param_snapshots")  # not in backups: no revert after
+            self._resync()
             write_files()
 
     def checkpoint(self) -> None:
@@ -82,11 +83,11 @@ class Upkeep:
         return [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
 
     def foreign_key_check(self) -> list[dict]:
-        return self.all("PRAGMA foreign_key_check")
+        return self._all("PRAGMA foreign_key_check")
 
     def orphan_reviews(self) -> dict[int, int]:
         """card id -> how many reviews point at it, for cards that no longer exist."""
-        rows = self.all(
+        rows = self._all(
             "select r.card_id, count(*) as n from reviews r left join cards c "
             "on c.id = r.card_id where c.id is null group by r.card_id order by r.card_id"
         )
@@ -94,7 +95,7 @@ class Upkeep:
 
     def card_refs(self) -> list[dict]:
         """Every card's identity, with how many reviews it has."""
-        return self.all(
+        return self._all(
             "select c.id, c.kind, c.ref, c.facet, c.active, c.reps, "
             "(select count(*) from reviews r where r.card_id = c.id) as reviews "
             "from cards c order by c.id"
@@ -107,7 +108,7 @@ class Upkeep:
                 count += self.conn.execute(
                     "delete from mappings where question = ? and story = ?", [question, story]
                 ).rowcount
-            self.conn.execute("delete from meta where key = 'sync_signature'")
+            self._resync()
             return count
 
     def restore_lost_cards(self, card_ids: Iterable[int], now_iso: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,10 @@ import pytest
 from tests.samples import MENTOR, STRONG
 
 NOW = "2026-12-01T09:00:00+01:00"
+# The system zone the tests run in: Central European, as NOW's offset. Naive times the user
+# types (`plan add`, `cram --at`) are read in the system zone for their date, DRILL_NOW or not.
+os.environ["TZ"] = "CET-1CEST,M3.5.0,M10.5.0/3"
+time.tzset()
 
 
 @pytest.fixture(autouse=True)

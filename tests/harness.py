@@ -87,6 +87,11 @@ class Pty:
     def sendcontrol(self, char: str) -> None:
         self.child.sendcontrol(char)
 
+    def resize(self, rows: int, columns: int) -> None:
+        """Change the terminal's size, as dragging the window would (SIGWINCH)."""
+        self.screen.resize(rows, columns)
+        self.child.setwinsize(rows, columns)
+
     def text(self) -> str:
         """The screen as a person sees it now, one line per row, trailing blanks cut."""
         return "\n".join(line.rstrip() for line in self.screen.display)
@@ -112,6 +117,17 @@ class Pty:
                 raise AssertionError(
                     f"drill ended before {pattern!r} appeared; the screen was:\n{screen}"
                 ) from None
+
+    def settle(self, quiet: float = 0.3, timeout: float = 15) -> str:
+        """Read until the program has printed nothing for `quiet` seconds; returns the screen.
+        For flows whose next prompt is not known in advance."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.child.read_nonblocking(65536, timeout=quiet)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                break
+        return self.text()
 
     def wait_exit(self, timeout: float = 15) -> int | None:
         """Read to the end of the output; returns the exit status."""

@@ -101,19 +101,19 @@ def test_story_list_show_rename_rm_keep_history(bank_home):
     shown = run("story", "show", "invoices")
     assert "Moving invoices" in shown.output and "Estimated level" in shown.output
     store = Store(bank_home.db_path)
-    history = store.scalar("select count(*) from reviews")
+    history = store._scalar("select count(*) from reviews")
     assert run("story", "rename", "invoices", "billing").exit_code == 0
     assert (bank_home.stories_dir / "billing.md").exists()
     run("status")
-    assert store.scalar("select count(*) from cards where ref = 'billing' and active = 1") == 5
+    assert store._scalar("select count(*) from cards where ref = 'billing' and active = 1") == 5
     assert run("story", "rm", "mentor", input="n\n").output.count("Nothing deleted") == 1
     assert run("story", "rm", "mentor", "--yes").exit_code == 0
     assert not (bank_home.stories_dir / "mentor.md").exists()
     run("status")
-    assert store.scalar("select count(*) from reviews") == history
-    assert store.scalar("select count(*) from cards where ref = 'mentor' and active = 0") == 5
+    assert store._scalar("select count(*) from reviews") == history
+    assert store._scalar("select count(*) from cards where ref = 'mentor' and active = 0") == 5
     assert run("story", "rm", "billing", "--yes", "--purge").exit_code == 0
-    assert store.scalar("select count(*) from cards where ref = 'billing'") == 0
+    assert store._scalar("select count(*) from cards where ref = 'billing'") == 0
 
 
 @pytest.mark.parametrize(

@@ -29,22 +29,22 @@ def run_json(env, *args):
 
 
 def answer_question(child, story: str, grade: str):
-    child.expect("Story>")
+    child.wait_for("Story>")
     child.send(story + "\r")
     if story:
-        child.expect(r"Keep .* \[y/n\]")
+        child.wait_for(r"fit this question\? \[y/n\]")
         child.send("n")
         for label in ("Decision>", "Alternatives>", "Metric>"):
-            child.expect(label)
+            child.wait_for(label)
             child.send("\r")
-    child.expect("Enter=")
+    child.wait_for("Enter=")
     child.send(grade)
 
 
 def answer_story(child, grade: str):
-    child.expect("Recall>")
+    child.wait_for("Recall>")
     child.send("\r")
-    child.expect("Enter=")
+    child.wait_for("Enter=")
     child.send(grade)
 
 
@@ -53,15 +53,15 @@ def test_answer_three_quit_and_continue(env):
     answer_question(child, "invoices", "3")
     answer_story(child, "3")
     answer_question(child, "", "1")
-    child.expect("Recall>")
+    child.wait_for("Recall>")
     child.sendcontrol("d")
     child.expect("Reviewed 3, again 1")
     child.expect(pexpect.EOF)
     assert run_json(env, "status", "--json")["reviews_today"] == 3
     again = spawn(env)
-    again.expect("Recall>")  # the remaining new story card, not a card already answered
+    again.wait_for("Recall>")  # the remaining new story card, not a card already answered
     again.send("\r")
-    again.expect("Enter=")
+    again.wait_for("Enter=")
     again.send("q")
     again.expect(pexpect.EOF)
     assert run_json(env, "status", "--json")["reviews_today"] == 3
@@ -71,7 +71,7 @@ def test_kill_9_keeps_every_graded_review(env):
     child = spawn(env)
     answer_question(child, "invoices", "3")
     answer_story(child, "4")
-    child.expect("Story>")
+    child.wait_for("Story>")
     os.kill(child.pid, signal.SIGKILL)
     child.expect(pexpect.EOF)
     cards = run_json(env, "cards", "--json")
@@ -111,14 +111,14 @@ def test_cram_in_a_terminal_keeps_schedules_with_no_reschedule(env):
     child = spawn(env)
     answer_question(child, "invoices", "3")
     answer_story(child, "3")
-    child.expect("Story>")
+    child.wait_for("Story>")
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
     before = run_json(env, "cards", "--json")
     cram = spawn(env, "cram", "--in", "2d", "--no-reschedule")
     cram.expect("Cram for")
     answer_question(cram, "invoices", "4")
-    cram.expect(r"Story>|Recall>")
+    cram.wait_for(r"Story>|Recall>")
     cram.sendcontrol("d")
     cram.expect("Readiness at interview time")
     cram.expect(pexpect.EOF)

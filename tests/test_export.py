@@ -279,7 +279,7 @@ def test_cram_sheet_shortens_sections_to_their_first_sentence():
 def test_apkg_is_an_anki_collection_with_question_and_story_cards(used_home, tmp_path):
     path = tmp_path / "drill.apkg"
     out = invoke("export", "--format", "apkg", "-o", str(path)).output
-    library = Library(used_home, used_home.config())
+    library = Library(used_home, used_home.config(), ("amazon",))  # planned: its deck is in
     questions = len(library.questions)
     facets = sum(
         1

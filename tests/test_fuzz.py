@@ -645,12 +645,12 @@ class Drive:
 
     def final_check(self) -> None:
         assert self.store.integrity_check() == ["ok"]
-        mismatched = self.store.all(
+        mismatched = self.store._all(
             "select c.id, c.reps, (select count(*) from reviews r where r.card_id = c.id) as n "
             "from cards c where c.reps != (select count(*) from reviews r where r.card_id = c.id)"
         )
         assert mismatched == []
-        assert not self.store.scalar(
+        assert not self.store._scalar(
             "select count(*) from reviews r join cards c on c.id = r.card_id where c.due is null"
         )
 

@@ -12,7 +12,6 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from drill.home import clock_from_env, iso
 from drill.library import Library
 from drill.modes import CramSession, MapSession
-from drill.scheduling import Memory, retrievability
 from drill.session import Answer, Session
 from drill.store import Store
 from drill.ui.modes import run_cram, run_map, run_rehearse
@@ -56,7 +55,7 @@ def test_map_offers_unmapped_first_then_grades_wrong_as_again(mini_home):
     keys = "minvoices\rmentor\rmentor\rinvoices\r\x04"
     _, screen = drive(run_map, session, keys)
     assert store.mappings() == {"mini/big-call": {"invoices"}, "mini/grow-someone": {"mentor"}}
-    rows = store.all("select r.rating, r.mode, r.latency_ms, r.story from reviews r order by id")
+    rows = store._all("select r.rating, r.mode, r.latency_ms, r.story from reviews r order by id")
     assert [(r["rating"], r["mode"]) for r in rows] == [(1, "map"), (1, "map")]
     assert all(r["latency_ms"] is not None for r in rows)
     assert "questions have no story yet" in screen and "✗ the story is" in screen
@@ -69,7 +68,7 @@ def test_map_offer_is_skipped_with_one_key_and_the_sprint_starts(mini_home):
     _, screen = drive(run_map, session, "\rinvoices\r")
     assert "1 question has no story yet" in screen
     assert store.mappings() == {"mini/big-call": {"invoices"}}  # nothing asked, nothing mapped
-    assert store.scalar("select rating from reviews where mode = 'map'") == 4
+    assert store._scalar("select rating from reviews where mode = 'map'") == 4
     assert "Sprint done." in screen and "1/1 right" in screen
 
 
@@ -77,14 +76,14 @@ def test_map_typo_at_story_asks_again_instead_of_grading_again(mini_home):
     session = map_session(mini_home)
     _, screen = drive(run_map, session, "zzz-nothing\rinvoices\r\x04")
     assert "No story matches 'zzz-nothing'" in screen
-    ratings = [r["rating"] for r in session.store.all("select rating from reviews")]
+    ratings = [r["rating"] for r in session.store._all("select rating from reviews")]
     assert ratings == [4]  # one pick, right, fast; the typo was not graded
 
 
 def test_map_q_at_story_quits_without_grading(mini_home):
     session = map_session(mini_home)
     _, screen = drive(run_map, session, "q\r")
-    assert session.store.scalar("select count(*) from reviews") == 0
+    assert session.store._scalar("select count(*) from reviews") == 0
     assert "No picks this time: you stopped before the first one." in screen
 
 
@@ -122,7 +121,7 @@ def test_map_countdown_state_lives_in_the_session(mini_home):
 def test_map_fast_right_is_easy_and_slow_right_is_hard(mini_home):
     fast = map_session(mini_home)
     _, screen = drive(run_map, fast, "invoices\r\x04")
-    assert fast.store.scalar("select rating from reviews") == 4
+    assert fast.store._scalar("select rating from reviews") == 4
     slow_home_store = fast.store
     slow = MapSession(
         slow_home_store,
@@ -133,7 +132,7 @@ def test_map_fast_right_is_easy_and_slow_right_is_hard(mini_home):
         fuzz=False,
     )
     _, screen = drive(run_map, slow, "mentor\r\x04")
-    last = slow.store.one("select rating, latency_ms from reviews order by id desc limit 1")
+    last = slow.store._one("select rating, latency_ms from reviews order by id desc limit 1")
     assert last["rating"] == 2 and last["latency_ms"] > 8000
     assert "→ Hard" in screen
     assert "mentoring" in screen and "median" in screen  # the closing summary by category
@@ -161,25 +160,21 @@ def review_everything(home, rating=3):
     return store
 
 
-def test_plan_three_days_out_brings_cards_forward(mini_home, monkeypatch):
+def test_plan_three_days_out_the_daily_drill_follows_the_plan(mini_home, monkeypatch):
     mini_home.config_path.write_text('decks = ["mini"]\nnew_per_day = 100\n')
     store = review_everything(mini_home)
     monkeypatch.setenv("DRILL_NOW", "2026-12-01T12:00:00+01:00")
     review_everything(mini_home)  # the learning steps, so cards reach review state
     monkeypatch.setenv("DRILL_NOW", "2026-12-02T09:00:00+01:00")
     mini_home.config_path.write_text('decks = ["mini"]\nnew_per_day = 0\n')
-    library = Library(mini_home, mini_home.config())
-    plain = Session(store, library, clock_from_env, fuzz=False)
-    due_now = [c.id for c in plain.queue()]
     store.add_plan("acme", iso(clock_from_env().utc + timedelta(days=3)), "x")
     planned = Session(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
     brought = [c.id for c in planned.queue()]
-    assert len(brought) > len(due_now)
-    risky = planned.at_risk
-    assert risky and set(brought) - set(due_now) <= set(risky)
-    at = planned.interviews[0]
-    recalls = [retrievability(Memory.from_row(store.card(i)), at, planned.scheduler) for i in risky]
-    assert recalls == sorted(recalls) and max(recalls) < 0.9
+    today = list(planned.interview_plan.plan.today())
+    assert today and brought[: len(today)] == today  # the plan's cards first
+    assert planned.at_risk == []  # the old bring-forward rule no longer runs in the daily drill
+    recalls = [planned.interview_plan.plan.recall_now[i] for i in today]
+    assert max(recalls) < 0.9  # only cards that would be under the target at the interview
 
 
 def test_reviews_in_the_48_hours_before_an_interview_are_marked(mini_home):
@@ -187,7 +182,7 @@ def test_reviews_in_the_48_hours_before_an_interview_are_marked(mini_home):
     store.add_plan("acme", iso(clock_from_env().utc + timedelta(hours=30)), "x")
     session = Session(store, Library(mini_home, mini_home.config()), clock_from_env, fuzz=False)
     session.grade(session.next_card(), Answer(), 3)
-    assert store.scalar("select pre_interview from reviews") == 1
+    assert store._scalar("select pre_interview from reviews") == 1
 
 
 def cram_session(home, reschedule=True, days=2):
@@ -219,15 +214,15 @@ def test_cram_orders_by_recall_at_interview_and_covers_every_story(mini_home):
 
 def test_cram_no_reschedule_leaves_card_rows_byte_identical(mini_home):
     store = review_everything(mini_home)
-    before = store.all("select * from cards order by id")
+    before = store._all("select * from cards order by id")
     session = cram_session(mini_home, reschedule=False)
     graded = 0
     while (prompt := session.next_card()) is not None:
         session.grade(prompt, Answer(), [1, 2, 3, 4][graded % 4])
         graded += 1
     assert graded == len(session.relevant()) > 3
-    assert store.all("select * from cards order by id") == before
-    rows = store.all("select mode, rescheduled from reviews where mode = 'cram'")
+    assert store._all("select * from cards order by id") == before
+    rows = store._all("select mode, rescheduled from reviews where mode = 'cram'")
     assert len(rows) == graded and all(r["rescheduled"] == 0 for r in rows)
     assert [r.before for r in session.readiness()] == [r.after for r in session.readiness()]
 
@@ -277,7 +272,7 @@ def test_rehearse_countdown_analysis_followup_and_history(mini_home):
     assert row["followup_text"] == "I looked at the dashboards."
     analysis = json.loads(row["analysis"])
     assert analysis["we_count"] >= 1 and analysis["numbers"] == []
-    review = store.one("select rating, mode from reviews")
+    review = store._one("select rating, mode from reviews")
     assert (review["rating"], review["mode"]) == (2, "rehearse")
 
 
@@ -305,7 +300,7 @@ def test_rehearse_q_at_the_grade_line_keeps_an_ungraded_entry(mini_home):
     row = store.rehearsal(rehearsal_id)
     assert row["text"] == "We moved invoices to a worker." and row["rating"] is None
     assert row["followup_text"] == "I checked dashboards."
-    assert store.scalar("select count(*) from reviews") == 0  # nothing graded
+    assert store._scalar("select count(*) from reviews") == 0  # nothing graded
     assert "kept ungraded" in screen
 
 
@@ -315,7 +310,7 @@ def test_rehearse_ctrl_c_while_typing_keeps_what_was_typed(mini_home):
     row = store.rehearsal(rehearsal_id)
     assert row["text"] == "Half of my answer" and row["rating"] is None
     assert row["story"] == "invoices" and row["followup"] == ""
-    assert store.scalar("select count(*) from reviews") == 0
+    assert store._scalar("select count(*) from reviews") == 0
 
 
 def test_rehearse_quit_before_answering_keeps_nothing(mini_home):
@@ -359,7 +354,7 @@ def test_rehearsal_session_without_a_terminal(mini_home):
     row = store.rehearsal(rehearsal.keep())
     assert (row["rating"], row["budget_seconds"], row["story"]) == (4, 120, "invoices")
     assert json.loads(row["analysis"])["numbers"]
-    assert store.scalar("select mode from reviews") == "rehearse"
+    assert store._scalar("select mode from reviews") == "rehearse"
 
 
 def test_rehearse_help_at_the_grade_line_then_a_grade(mini_home):

@@ -13,13 +13,14 @@ from drill import optimize
 from drill.cli import cli
 from drill.home import iso
 from drill.store import Store
-from tests.history import TRUE_PARAMETERS, log_review, simulate
+from tests.history import TRUE_PARAMETERS, log_review, simulate, study_day
 
 TZ = timezone(timedelta(hours=1))
 
 
-def row(card: int, day: str, rating: int, before: str = "review") -> dict:
-    return {"card_id": card, "day": day, "rating": rating, "before_state": before}
+def row(card: int, day: str, rating: int, before: str = "review", hour: int = 9) -> dict:
+    at = datetime.fromisoformat(day).replace(hour=hour, tzinfo=TZ)
+    return {"card_id": card, "at": iso(at), "day": day, "rating": rating, "before_state": before}
 
 
 def test_items_hold_the_history_up_to_each_later_day_review():
@@ -150,10 +151,205 @@ def test_optimize_stores_better_parameters_and_later_reviews_use_them(logged_hom
 
     again = json.loads(invoke("optimize", "--json"))  # same log: nothing better to adopt
     assert again["current"]["source"] == "optimized" and not again["adopted"]
-    assert len(store.all("select id from params")) == 1
+    assert len(store._all("select id from params")) == 1
 
 
 def test_optimize_with_too_little_history_says_so_and_stores_nothing(bank_home):
     out = invoke("optimize")
     assert "too little history" in out and "8 more" in out
     assert Store(bank_home.db_path).parameters() is None
+
+
+# --- one notion of elapsed time -------------------------------------------------------------
+
+
+def test_items_count_whole_24_hour_periods_as_the_scheduler_does():
+    rows = [
+        row(1, "2026-11-01", 4, "new", hour=22),
+        row(1, "2026-11-02", 3, hour=6),  # next study day, but 8 hours later: delta 0
+        row(1, "2026-11-04", 3, hour=7),  # 49 hours after: delta 2
+    ]
+    assert optimize.build_items(rows) == [[(4, 0), (3, 0), (3, 2)]]
+
+
+def test_a_replay_and_the_optimizer_agree_on_the_same_history():
+    """py-fsrs replaying a card's log and fsrs-rs reading the optimizer's item for it give the
+    same memory, on reviews at all hours (evening, next morning, a week later)."""
+    import random
+
+    from fsrs_rs_python import FSRS
+
+    from drill.scheduling import Memory, make_scheduler, review
+
+    rng = random.Random(4)
+    scheduler = make_scheduler(TRUE_PARAMETERS, fuzz=False)
+    rows, replayed = [], {}
+    for card in range(1, 120):
+        at = datetime(2026, 1, 1, 20, tzinfo=TZ) + timedelta(hours=rng.randrange(30))
+        memory, before = Memory(), "new"
+        for _ in range(rng.randrange(2, 9)):
+            rating = rng.choice([1, 2, 3, 3, 3, 4])
+            rows.append(
+                {
+                    "card_id": card,
+                    "at": iso(at),
+                    "day": study_day(at),
+                    "rating": rating,
+                    "before_state": before,
+                }
+            )
+            memory, before = review(memory, rating, at, scheduler), "review"
+            at += timedelta(hours=rng.choice([1, 8, 10, 20, 26, 50, 170]))
+        # a last review days later, so the card's last item holds its whole history
+        at += timedelta(days=3)
+        rows.append(
+            {
+                "card_id": card,
+                "at": iso(at),
+                "day": study_day(at),
+                "rating": 3,
+                "before_state": before,
+            }
+        )
+        replayed[card] = review(memory, 3, at, scheduler)
+    fsrs = FSRS(list(TRUE_PARAMETERS))
+    for card, memory in replayed.items():
+        items = optimize.build_items([r for r in rows if r["card_id"] == card])
+        whole = items[-1]  # the last item holds the card's whole history
+        assert len(whole) == sum(1 for r in rows if r["card_id"] == card)
+        state = fsrs.memory_state(optimize._rs_items([whole])[0], None)
+        assert state.stability == pytest.approx(memory.stability, rel=1e-4)
+        assert state.difficulty == pytest.approx(memory.difficulty, rel=1e-4)
+
+
+# --- memory states follow the parameters ------------------------------------------------------
+
+
+def test_a_replay_rebuilds_every_card_from_its_log_exactly(bank_home, monkeypatch):
+    """Days of drilling with fuzz, undos and a rescheduling cram: replaying each card's log
+    through py-fsrs gives its stored stability and difficulty exactly, and without fuzz its
+    state, step and (for cards still learning) due as well."""
+    import random
+
+    from drill.home import clock_from_env
+    from drill.library import Library
+    from drill.modes import CramSession
+    from drill.session import Answer, Session
+
+    rng = random.Random(8)
+    store = Store(bank_home.db_path)
+    moment = datetime(2026, 12, 1, 9, tzinfo=TZ)
+    for day in range(12):
+        monkeypatch.setenv("DRILL_NOW", (moment + timedelta(days=day, hours=day % 5)).isoformat())
+        session = Session(store, Library(bank_home, bank_home.config()), clock_from_env)
+        for _ in range(8):
+            prompt = session.next_card()
+            if prompt is None:
+                break
+            session.grade(prompt, Answer(), rng.choice([1, 2, 3, 3, 4]))
+            if rng.random() < 0.15:
+                session.undo()
+    cram = CramSession(
+        store,
+        Library(bank_home, bank_home.config()),
+        clock_from_env,
+        max_cards=5,
+        interview=clock_from_env().utc + timedelta(days=1),
+    )
+    for _ in range(5):
+        cram.grade(cram.next_card(), Answer(), 3)
+    replayed = optimize.replay(store.memory_log(), None)
+    studied = [c for c in store.cards(active=None) if c["reps"]]
+    assert len(studied) > 20 and {c["id"] for c in studied} == set(replayed)
+    for card in studied:
+        assert replayed[card["id"]] == {
+            "stability": card["stability"],
+            "difficulty": card["difficulty"],
+        }
+
+
+def card_states(store) -> list[dict]:
+    return store._all("select * from cards order by id")
+
+
+def test_adopting_recomputes_memory_from_the_log_and_revert_puts_it_back(logged_home):
+    home, _ = logged_home
+    store = Store(home.db_path)
+    before = card_states(store)
+    out = json.loads(invoke("optimize", "--json"))
+    assert out["adopted"] and out["recomputed_cards"] == 120
+    fitted = store.parameters()
+    replayed = optimize.replay(store.memory_log(), fitted)
+    after = {c["id"]: c for c in card_states(store)}
+    old = {c["id"]: c for c in before}
+    changed = 0
+    for card_id, fields in replayed.items():
+        assert after[card_id]["stability"] == fields["stability"]
+        assert after[card_id]["difficulty"] == fields["difficulty"]
+        assert after[card_id]["due"] == old[card_id]["due"]  # kept without --reschedule
+        changed += fields["stability"] != old[card_id]["stability"]
+    assert changed > 100
+
+    text = invoke("optimize", "--revert")
+    assert "Back to the default parameters" in text and "120 cards" in text
+    assert store.parameters() is None
+    assert card_states(store) == before
+
+
+def test_adopting_with_reschedule_moves_due_dates(logged_home):
+    home, _ = logged_home
+    store = Store(home.db_path)
+    before = {c["id"]: c["due"] for c in card_states(store)}
+    out = json.loads(invoke("optimize", "--reschedule", "--json"))
+    assert out["adopted"] and out["rescheduled"]
+    replayed = optimize.replay(store.memory_log(), store.parameters(), reschedule=True)
+    after = {c["id"]: c["due"] for c in card_states(store)}
+    assert all(after[i] == fields["due"] for i, fields in replayed.items())
+    assert sum(after[i] != before[i] for i in replayed) > 100
+    invoke("optimize", "--revert")
+    assert {c["id"]: c["due"] for c in card_states(store)} == before
+
+
+def test_revert_replays_cards_reviewed_since_the_adoption(logged_home):
+    home, _ = logged_home
+    invoke("optimize")
+    store = Store(home.db_path)
+    card = store.cards()[0]
+    log_review(store, card["id"], datetime(2026, 12, 1, 8, tzinfo=TZ), 3, interval_days=9)
+    invoke("optimize", "--revert")
+    replayed = optimize.replay(store.memory_log([card["id"]]), None)[card["id"]]
+    now = store.card(card["id"])
+    assert (now["stability"], now["difficulty"]) == (
+        replayed["stability"],
+        replayed["difficulty"],
+    )
+
+
+def test_revert_with_nothing_adopted_says_so(bank_home):
+    result = CliRunner().invoke(cli, ["optimize", "--revert"])
+    assert result.exit_code == 1 and result.exception is not None
+    assert "no optimized parameters to revert" in result.output
+
+
+def test_adopt_then_revert_gives_every_card_back_byte_for_byte(bank_home, monkeypatch):
+    """On states py-fsrs really produced (full-precision floats), through the store."""
+    from drill.home import clock_from_env
+    from drill.library import Library
+    from drill.session import Answer, Session
+
+    store = Store(bank_home.db_path)
+    moment = datetime(2026, 12, 1, 9, tzinfo=TZ)
+    for day in range(6):
+        monkeypatch.setenv("DRILL_NOW", (moment + timedelta(days=day * 2)).isoformat())
+        session = Session(store, Library(bank_home, bank_home.config()), clock_from_env)
+        while (prompt := session.next_card()) is not None and session.done < 12:
+            session.grade(prompt, Answer(), 3 if session.done % 3 else 2)
+    before = card_states(store)
+    updates = optimize.replay(store.memory_log(), TRUE_PARAMETERS, reschedule=True)
+    params_id = store.adopt_parameters(list(TRUE_PARAMETERS), "now", 0.3, 0.05, 10, updates)
+    assert card_states(store) != before
+    latest, previous = store.previous_parameters()
+    assert latest["id"] == params_id and previous is None
+    store.revert_parameters(params_id, optimize.replay(store.memory_log(), previous))
+    assert card_states(store) == before
+    assert store.parameters() is None

@@ -78,7 +78,12 @@ def spawn(env) -> Pty:
 
 
 def expect(child: Pty, pattern) -> None:
-    child.expect(pattern)
+    """The end of the output, or a pattern on the rendered screen (the review screen redraws
+    only what changed, so its text is read from the emulator, not from the raw output)."""
+    if pattern is pexpect.EOF:
+        child.expect(pattern)
+    else:
+        child.wait_for(pattern)
 
 
 def kill(child: Pty) -> None:
@@ -90,7 +95,7 @@ def to_grade_line(child, story: str) -> None:
     expect(child, "Story>")
     child.send(story + "\r")
     if story:
-        expect(child, r"Keep .* \[y/n\]")
+        expect(child, r"fit this question\? \[y/n\]")
         child.send("n")
         for label in ("Decision>", "Alternatives>", "Metric>"):
             expect(child, label)
@@ -128,7 +133,7 @@ def test_kill_at_the_grade_line_keeps_earlier_grades_only(tty, bank_home):
     kill(child)
     assert_consistent(bank_home.db_path, 1)
     store = Store(bank_home.db_path)
-    assert store.scalar("select count(*) from cards where kind = 'story' and reps > 0") == 0
+    assert store._scalar("select count(*) from cards where kind = 'story' and reps > 0") == 0
     store.close()
 
 
@@ -155,7 +160,7 @@ def test_kill_while_typing_the_answer_and_after_an_undo(tty, bank_home):
     expect(child, "Undid the last grade")
     expect(child, "Story>")  # the undone question comes back
     child.send("invoices\r")
-    expect(child, r"Keep .* \[y/n\]")
+    expect(child, r"fit this question\? \[y/n\]")
     child.send("y")  # the mapping is committed on its own
     expect(child, "Decision>")
     child.send("moved invoicing to a wor")
@@ -163,7 +168,7 @@ def test_kill_while_typing_the_answer_and_after_an_undo(tty, bank_home):
     assert_consistent(bank_home.db_path, 0)
     store = Store(bank_home.db_path)
     assert store.mappings() == {"mini/big-call": {"invoices"}}
-    assert store.scalar("select count(*) from cards where reps > 0") == 0
+    assert store._scalar("select count(*) from cards where reps > 0") == 0
     store.close()
 
 
@@ -292,8 +297,8 @@ def graded_home(home, grades: int = 3) -> dict:
     for _ in range(grades):
         session.grade(session.next_card(), Answer(), 3)
     rows = {
-        "cards": session.store.all("select * from cards order by id"),
-        "reviews": session.store.all("select * from reviews order by id"),
+        "cards": session.store._all("select * from cards order by id"),
+        "reviews": session.store._all("select * from reviews order by id"),
     }
     session.store.close()
     return rows
@@ -332,8 +337,8 @@ def test_a_failed_migration_leaves_the_old_database_usable(bank_home):
     assert facts(backup)["reviews"] == len(rows["reviews"]) and facts(backup)["integrity"] == "ok"
     store = Store(bank_home.db_path)
     assert store.schema_version() == version and "scratch" not in store.table_names()
-    assert store.all("select * from cards order by id") == rows["cards"]
-    assert store.all("select * from reviews order by id") == rows["reviews"]
+    assert store._all("select * from cards order by id") == rows["cards"]
+    assert store._all("select * from reviews order by id") == rows["reviews"]
     store.close()
     session = make_session(bank_home)
     session.grade(session.next_card(), Answer(), 2)  # and it still drills
@@ -382,7 +387,7 @@ def test_kill_9_in_the_middle_of_a_migration(bank_home):
     assert done.returncode == -signal.SIGKILL
     store = Store(bank_home.db_path)
     assert store.schema_version() == migrations.LATEST
-    assert store.all("select * from reviews order by id") == rows["reviews"]
+    assert store._all("select * from reviews order by id") == rows["reviews"]
     assert "hint" not in {c["name"] for c in store.table_info("cards")}
     store.close()
 
@@ -420,7 +425,7 @@ def drill_some(session: Session, ratings=(3, 1, 4, 2, 3)) -> int:
 def test_a_clock_that_goes_backwards(bank_home):
     later = make_session(bank_home, clock_at("2026-12-10T09:00:00+01:00"), max_cards=50)
     graded = drill_some(later, (3, 3, 4, 1, 2, 3, 4))
-    reviewed = [r["card_id"] for r in later.store.all("select card_id from reviews")]
+    reviewed = [r["card_id"] for r in later.store._all("select card_id from reviews")]
     earlier = make_session(bank_home, clock_at("2026-12-01T09:00:00+01:00"), max_cards=50)
     graded += drill_some(earlier)
     for card_id in reviewed:  # cards last reviewed "in the future", graded again now
@@ -469,7 +474,7 @@ def test_days_across_dst_and_time_zone_changes(bank_home):
     assert days[4:8] == ["2026-10-25", "2026-10-25", "2026-10-25", "2026-10-25"]
     assert_consistent(bank_home.db_path, graded)
     store = Store(bank_home.db_path)
-    for review in store.all("select r.at, r.before from reviews r"):
+    for review in store._all("select r.at, r.before from reviews r"):
         before = json.loads(review["before"])
         assert before["due"] is None or parse_iso(before["due"]) >= parse_iso(before["last_review"])
     store.close()
@@ -535,7 +540,7 @@ def test_a_real_time_zone_with_dst_and_no_drill_now(bank_home):
 
 
 def story_reviews(store: Store) -> dict[str, int]:
-    rows = store.all(
+    rows = store._all(
         "select c.ref, count(r.id) as n from cards c join reviews r on r.card_id = c.id "
         "where c.kind = 'story' group by c.ref"
     )
@@ -593,15 +598,15 @@ def test_story_file_mishaps_never_delete_history(bank_home, mishap):
     assert store.review_count() >= total
     after = story_reviews(store)
     assert after["mentor"] == before["mentor"]
-    assert store.scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 0
-    assert store.scalar("select count(*) from cards where ref = 'mentor'") == 5
+    assert store._scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 0
+    assert store._scalar("select count(*) from cards where ref = 'mentor'") == 5
     # the file back as it was: the same cards, active again, with their history
     patches.undo()
     path.unlink(missing_ok=True)
     (bank_home.stories_dir / "coaching.md").unlink(missing_ok=True)
     path.write_text(MENTOR)
     sync(store, Library(bank_home, bank_home.config()), iso(datetime.now(UTC)))
-    assert store.scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 5
+    assert store._scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 5
     assert story_reviews(store)["mentor"] == before["mentor"]
     assert_consistent(bank_home.db_path, store.review_count())
     store.close()

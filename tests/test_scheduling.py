@@ -10,7 +10,7 @@ from drill.scheduling import (
     format_interval,
     make_scheduler,
     preview,
-    retrievability,
+    recall_at,
     review,
 )
 
@@ -69,9 +69,9 @@ def test_preview_orders_intervals_and_formats_like_anki():
 def test_retrievability_decays_and_new_cards_have_none():
     scheduler = make_scheduler(fuzz=False)
     memory = review(Memory(), 3, T0, scheduler)
-    assert retrievability(Memory(), T0, scheduler) == 0
-    r1 = retrievability(memory, T0 + timedelta(days=1), scheduler)
-    r10 = retrievability(memory, T0 + timedelta(days=10), scheduler)
+    assert recall_at(Memory(), T0, scheduler.parameters) == 0
+    r1 = recall_at(memory, T0 + timedelta(days=1), scheduler.parameters)
+    r10 = recall_at(memory, T0 + timedelta(days=10), scheduler.parameters)
     assert 1 > r1 > r10 > 0
 
 
@@ -118,3 +118,24 @@ def test_queue_learns_ahead_only_when_nothing_else():
     fresh = card(2, state="new")
     assert [q.id for q in build_queue([soon, fresh], now, {}, 5)] == [2]
     assert build_queue([soon], now, {}, 0, learn_ahead=False) == []
+
+
+def test_fuzz_stays_inside_its_range():
+    """py-fsrs 6.3.2 rounds random()*(max-min+1)+min, which can land one day past max."""
+    import random
+
+    from fsrs.scheduler import FUZZ_RANGES
+
+    random.seed(5)
+    scheduler = make_scheduler(fuzz=True)
+    plain = make_scheduler(fuzz=False)
+    start = Memory(state="review", stability=9.0, difficulty=5.0, due=T0, last_review=T0)
+    later = T0 + timedelta(days=9)
+    days = review(start, 3, later, plain).due - later
+    base = days.days
+    delta = 1.0 + sum(
+        r["factor"] * max(min(float(base), r["end"]) - r["start"], 0.0) for r in FUZZ_RANGES
+    )
+    low, high = max(2, round(base - delta)), round(base + delta)
+    seen = {(review(start, 3, later, scheduler).due - later).days for _ in range(2000)}
+    assert seen == set(range(low, high + 1))

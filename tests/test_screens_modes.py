@@ -116,7 +116,9 @@ def test_story_new_q_at_a_section_keeps_a_draft(env, bank_home):
     screen.wait_for("Categories> delivery")
     screen.send("\r")
     screen.wait_for("Principles>")
-    screen.send("\r\r")  # no principles, the default level
+    screen.send("\r")  # no principles
+    screen.wait_for("Level this story proves")
+    screen.send("\r")  # the default level
     screen.wait_for("Situation>")
     screen.send("q\r")
     shown = screen.wait_for("Stopped")

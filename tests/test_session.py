@@ -36,12 +36,12 @@ def test_grade_commits_review_and_card_then_undo_restores_exactly(bank_home):
     before = dict(prompt.card)
     session.grade(prompt, Answer(), 3)
     store = session.store
-    assert store.scalar("select count(*) from reviews") == 1
+    assert store._scalar("select count(*) from reviews") == 1
     after = store.card(prompt.card["id"])
     assert after["reps"] == 1 and after["state"] == "learning" and after["stability"] > 0
     session.undo()
     assert store.card(prompt.card["id"]) == before
-    assert store.scalar("select count(*) from reviews") == 0
+    assert store._scalar("select count(*) from reviews") == 0
 
 
 def test_siblings_are_buried_for_the_day(bank_home):
@@ -88,17 +88,17 @@ def test_story_file_removed_goes_inactive_with_history_and_comes_back(bank_home)
         session.grade(p, Answer(), 3)
     store = session.store
     text = (bank_home.stories_dir / "mentor.md").read_text()
-    reviewed = store.scalar(
+    reviewed = store._scalar(
         "select count(*) from reviews r join cards c on c.id = r.card_id where c.ref = 'mentor'"
     )
     assert reviewed >= 1
     (bank_home.stories_dir / "mentor.md").unlink()
     sync(store, Library(bank_home, bank_home.config()), "x")
-    assert store.scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 0
+    assert store._scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 0
     (bank_home.stories_dir / "mentor.md").write_text(text)
     sync(store, Library(bank_home, bank_home.config()), "x")
-    assert store.scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 5
-    assert reviewed == store.scalar(
+    assert store._scalar("select count(*) from cards where ref = 'mentor' and active = 1") == 5
+    assert reviewed == store._scalar(
         "select count(*) from reviews r join cards c on c.id = r.card_id where c.ref = 'mentor'"
     )
 
@@ -109,9 +109,9 @@ def test_broken_story_keeps_its_cards_inactive_and_others_still_drill(bank_home)
     library = Library(bank_home, bank_home.config())
     sync(session.store, library, "x")
     assert "mentor" in library.bank.broken
-    assert session.store.scalar("select count(*) from cards where ref = 'mentor'") == 5
+    assert session.store._scalar("select count(*) from cards where ref = 'mentor'") == 5
     assert (
-        session.store.scalar("select count(*) from cards where ref = 'invoices' and active = 1")
+        session.store._scalar("select count(*) from cards where ref = 'invoices' and active = 1")
         == 5
     )
 
@@ -140,12 +140,20 @@ def test_suggested_grade_from_story_and_metric_numbers(bank_home):
     assert set(good.intervals) == {1, 2, 3, 4}
 
 
-def test_unmapped_pick_counts_as_right_and_mapping_creates_pick_card(bank_home):
+def test_unmapped_pick_is_unverified_and_a_kept_fit_creates_pick_card(bank_home):
     session = make_session(bank_home)
     prompt = question_prompt(session)
     assert not prompt.mapped
-    assert session.reveal(prompt, Answer(story="mentor")).right_story
-    session.keep_mapping(prompt.question, session.library.stories["mentor"])
+    unverified = session.reveal(prompt, Answer(story="mentor"))
+    assert not unverified.right_story and unverified.pick == "unverified"
+    assert unverified.suggested == 2  # not judged: never better than Hard
+    doubted = Answer(story="mentor")
+    session.judge(prompt, doubted, False)
+    assert session.reveal(prompt, doubted).suggested == 1 and session.store.mappings() == {}
+    answer = Answer(story="mentor")
+    session.judge(prompt, answer, True)  # the user says it fits: kept as its story
+    fits = session.reveal(prompt, answer)
+    assert fits.pick == "fits" and not fits.right_story and fits.suggested == 3
     sync(session.store, session.library, "x")
     picks = session.store.cards(["pick"])
     assert [c["ref"] for c in picks] == [prompt.question.id]
@@ -155,7 +163,7 @@ def test_candidates_ranked_by_tag_overlap(bank_home):
     session = make_session(bank_home, max_cards=100)
     library = session.library
     mentoring = next(q for q in library.questions.values() if "mentoring" in q.categories)
-    card = session.store.one(
+    card = session.store._one(
         "select * from cards where kind = 'question' and ref = ?", [mentoring.id]
     )
     prompt = session.prompt_for(card)
@@ -167,14 +175,14 @@ def test_rename_keeps_history(bank_home):
     while (p := session.next_card()) is not None:
         session.grade(p, Answer(story="invoices"), 3)
     store = session.store
-    count = store.scalar(
+    count = store._scalar(
         "select count(*) from reviews r join cards c on c.id = r.card_id where c.ref = 'invoices'"
     )
     store.rename_story("invoices", "billing")
     (bank_home.stories_dir / "invoices.md").rename(bank_home.stories_dir / "billing.md")
     sync(store, Library(bank_home, bank_home.config()), "x")
-    assert store.scalar("select count(*) from cards where ref = 'invoices'") == 0
-    assert count == store.scalar(
+    assert store._scalar("select count(*) from cards where ref = 'invoices'") == 0
+    assert count == store._scalar(
         "select count(*) from reviews r join cards c on c.id = r.card_id "
         "where c.ref = 'billing' and c.active = 1"
     )
@@ -194,7 +202,7 @@ def test_due_cards_come_back_on_a_later_day(bank_home, monkeypatch):
     session = make_session(bank_home, max_cards=50)
     while (p := session.next_card()) is not None:
         session.grade(p, Answer(), 3)
-    due = session.store.all("select due from cards where reps > 0")
+    due = session.store._all("select due from cards where reps > 0")
     latest = max(d["due"] for d in due)
     later = clock_from_env().now + timedelta(days=30)
     assert iso(later) > latest
@@ -209,7 +217,7 @@ def test_grades_store_mode_duration_and_answer(bank_home, rating):
     session = make_session(bank_home)
     prompt = session.next_card()
     session.grade(prompt, Answer(recall="typed text"), rating)
-    row = session.store.one("select * from reviews")
+    row = session.store._one("select * from reviews")
     assert row["rating"] == rating and row["mode"] == "daily" and row["duration_ms"] >= 0
     assert row["day"] == "2026-12-01" and "typed text" in row["answer"]
 
@@ -231,3 +239,63 @@ def test_new_story_cards_behind_buried_siblings_still_come(home):
         shown.append(p.story.id)
         second.grade(p, Answer(), 4)
     assert len(shown) == 2 and not set(shown) & {f"s{i:02d}" for i in range(15)}
+
+
+def test_examples_answer_key_grades_picks_while_examples_are_in_play(home):
+    home.config_path.write_text('decks = ["core"]\n')
+    session = make_session(home, max_cards=200)
+    assert session.library.answer_key["core/defensible-options"] >= {"idempotent-invoicing"}
+    card = session.store._one(
+        "select * from cards where kind = 'question' and ref = 'core/defensible-options'"
+    )
+    prompt = session.prompt_for(card)
+    assert "idempotent-invoicing" in prompt.mapped
+    right = session.reveal(prompt, Answer(story="idempotent-invoicing"))
+    assert right.right_story and right.suggested == 3
+    # the headline recalled, the secondary refund figures not: still Good
+    headline = Answer(story="idempotent-invoicing", metric="duplicates went from 37 a month to 0")
+    partial = session.reveal(prompt, headline)
+    assert partial.suggested == 3 and partial.check.headline_hit and partial.missed
+    other = next(iter(prompt.mapped - {"idempotent-invoicing"}), None)
+    if other:  # any mapped story counts as right
+        assert session.reveal(prompt, Answer(story=other)).right_story
+    wrong = session.reveal(prompt, Answer(story="rates-api-sunset"))
+    assert wrong.pick == "wrong" and wrong.suggested == 1
+    assert wrong.reference.id in prompt.mapped
+
+
+def test_answer_key_is_dropped_once_the_user_has_a_story(bank_home):
+    bank_home.config_path.write_text('decks = ["core"]\n')
+    session = make_session(bank_home)
+    assert session.library.answer_key == {}
+
+
+def test_refresh_gives_the_card_as_it_now_is(bank_home):
+    session = make_session(bank_home)
+    prompt = question_prompt(session)
+    prompt.mapped = {"invoices"}
+    path = bank_home.stories_dir / "invoices.md"
+    path.write_text(path.read_text().replace("40 minutes", "35 minutes"))
+    session.reload()
+    fresh = session.refresh(prompt)
+    assert fresh.card["id"] == prompt.card["id"] and fresh.shown_at == prompt.shown_at
+    assert fresh.mapped == {"invoices"}
+    assert "35 minutes" in session.library.stories["invoices"].section_text("metric")
+    card = session.store._one("select * from cards where kind = 'story' and ref = 'invoices'")
+    story_prompt = session.prompt_for(card)
+    assert session.refresh(story_prompt).story.id == "invoices"
+    path.unlink()  # the story leaves the drill: its card is gone from the screen too
+    session.reload()
+    assert session.refresh(story_prompt) is None
+
+
+def test_editing_an_example_copies_it_to_the_users_stories(home):
+    session = make_session(home)
+    example = next(iter(session.library.stories.values()))
+    assert example.example
+    shipped = example.path.read_text()
+    path = session.editable_path(example)
+    assert path == home.stories_dir / f"{example.id}.md" and path != example.path
+    assert "example = true" not in path.read_text() and example.path.read_text() == shipped
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert session.editable_path(example) == path  # a second E opens the same copy

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from drill.cli.common import App, echo_json, json_option
+from drill.cli.common import App, complete_company, complete_story, echo_json, json_option
 from drill.errors import DrillError
 
 LEVEL_CHOICE = click.Choice(["junior", "mid", "senior", "staff"])
@@ -18,7 +18,7 @@ def use_color() -> bool:
 
 
 @click.command()
-@click.argument("stories", nargs=-1, metavar="[STORY]...")
+@click.argument("stories", nargs=-1, metavar="[STORY]...", shell_complete=complete_story)
 @click.option(
     "--level",
     type=LEVEL_CHOICE,
@@ -61,7 +61,12 @@ def lint(stories: tuple[str, ...], level: str | None, as_json: bool, strict: boo
 
 
 @click.command()
-@click.option("--company", metavar="X", help="Framework to check principles against (e.g. amazon).")
+@click.option(
+    "--company",
+    metavar="X",
+    help="Framework to check principles against (e.g. amazon).",
+    shell_complete=complete_company,
+)
 @json_option
 def coverage(company: str | None, as_json: bool) -> None:
     """What your bank can answer: categories, principles, unmapped questions, gaps."""
@@ -89,7 +94,13 @@ def coverage(company: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-", metavar="[FILE|-]")
-@click.option("--story", "story_id", metavar="ID", help="Compare the numbers with this story.")
+@click.option(
+    "--story",
+    "story_id",
+    metavar="ID",
+    help="Compare the numbers with this story.",
+    shell_complete=complete_story,
+)
 @json_option
 def analyze(source, story_id: str | None, as_json: bool) -> None:
     """Analyse an answer (a transcript): length, I vs we, numbers, decisions, fillers."""

@@ -41,7 +41,20 @@ class App:
         extra: tuple[str, ...] = ()
         if self.company:
             extra = (company_deck(self.company, self.home, self.config),)
-        return Library(self.home, self.config, extra)
+        return Library(self.home, self.config, extra + self.planned_decks())
+
+    def planned_decks(self) -> tuple[str, ...]:
+        """The decks of companies with an interview ahead join every command's cards."""
+        from drill.home import parse_iso
+
+        now = self.clock().utc
+        if not self.home.db_path.exists() or all(
+            parse_iso(p["at"]) <= now for p in self.store.plans()
+        ):
+            return ()
+        from drill.interview import planned_decks
+
+        return planned_decks(self.store, self.home, now)
 
     def synced(self):
         from drill.home import iso
@@ -83,9 +96,52 @@ def echo_json(value) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
+# --- shell completion: values from the home, never an error -------------------------------
+
+
+def _completions(values, incomplete: str) -> list[str]:
+    return sorted(v for v in set(values) if v.startswith(incomplete))
+
+
+def complete_story(ctx, param, incomplete: str) -> list[str]:
+    """The user's story ids (file names in stories/), for `drill completion`."""
+    try:
+        return _completions((p.stem for p in open_home().stories_dir.glob("*.md")), incomplete)
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+def complete_company(ctx, param, incomplete: str) -> list[str]:
+    """Framework and deck names: what `--company` and `plan add` take."""
+    try:
+        from drill.decks import deck_paths
+        from drill.library import Library
+
+        home = open_home()
+        library = Library(home, home.config())
+        names = [*library.taxonomy.frameworks, *deck_paths([library.shipped, home.decks_dir])]
+        return _completions(names, incomplete)
+    except Exception:
+        return []
+
+
+def complete_question(ctx, param, incomplete: str) -> list[str]:
+    """Question ids of every deck (`core/x`)."""
+    try:
+        from drill.library import Library
+
+        home = open_home()
+        return _completions(Library(home, home.config()).all_questions(), incomplete)
+    except Exception:
+        return []
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 company_option = click.option(
-    "--company", metavar="X", help="Add that company's framework deck (e.g. amazon)."
+    "--company",
+    metavar="X",
+    help="Add that company's framework deck (e.g. amazon).",
+    shell_complete=complete_company,
 )
 
 session_options = [

@@ -49,26 +49,50 @@ def where() -> None:
 
 @click.command()
 @json_option
-def status(as_json: bool) -> None:
-    """Counts for a shell prompt: due, new, reviews today, streak, next interview."""
-    from drill.stats import status_counts
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "prompt"]),
+    help="prompt: one short segment for a shell prompt, empty when there is nothing to do.",
+)
+@click.option("--color", is_flag=True, help="Colour the prompt segment (ANSI codes).")
+def status(as_json: bool, fmt: str | None, color: bool) -> None:
+    """Counts for a shell prompt: due, new, reviews today, streak, next interview.
 
+    Due and new are what today's drill would show. Fast enough to run in every prompt.
+    """
+    from drill.stats import status_counts
+    from drill.status import render
+
+    if as_json and fmt not in (None, "json"):
+        raise click.UsageError("give --json or --format, not both")
     app = App()
     app.synced()
-    counts = status_counts(app.store, app.config, app.clock())
-    if as_json:
-        echo_json(counts)
-        return
-    click.echo(
-        f"due {counts['due']} · new {counts['new']} · reviewed today {counts['reviews_today']} · "
-        f"streak {counts['streak_days']}d"
-    )
-    click.echo(
-        f"stories {counts['stories']} · questions {counts['questions']} · "
-        f"mapped {counts['mapped_questions']}"
-    )
-    if counts["next_interview"]:
-        click.echo(f"next interview {counts['next_interview']}")
+    counts = status_counts(app.store, app.config, app.clock(), company=True)
+    if counts["next_interview"] and fmt != "prompt":  # the plan's predicted readiness
+        from drill.interview import readiness
+
+        counts["interview_readiness"] = readiness(app.store, app.library, app.clock())
+        from drill.assign import planned_readiness  # the story plan (`drill assign`)
+
+        counts["planned_loop"] = planned_readiness(
+            app.store, app.clock().utc, app.config.desired_retention
+        )
+    if errors := own_story_errors(app):
+        counts["story_errors"] = [str(problem) for problem in errors]
+    # color=True: the codes asked for are kept even when the output is not a terminal
+    click.echo(render(counts, "json" if as_json else fmt or "text", color), nl=False, color=color)
+
+
+def own_story_errors(app: App) -> list:
+    """When none of the user's story files parses (the examples stand in), what to fix; the
+    stories are parsed only when their files exist and none of them is drilled."""
+    from drill.bank import story_files
+
+    own = {path.stem for path in story_files(app.home.stories_dir)}
+    if not own or own & {card["ref"] for card in app.store.cards(["story"])}:
+        return []
+    return app.library.own_story_errors[:3]
 
 
 @click.command()

@@ -43,16 +43,75 @@ def stats(days: int, as_json: bool) -> None:
 # --- optimize ---------------------------------------------------------------------------------
 
 
+PROGRESS_CARDS = 2000  # a home with more cards than this shows a progress bar while replaying
+
+
+def _replayed(app: App, parameters, reschedule: bool, label: str) -> dict[int, dict]:
+    """Every card's memory replayed from its log under `parameters` (see optimize.replay)."""
+    from drill.optimize import replay
+
+    log = app.store.memory_log()
+    cards = len({r["card_id"] for r in log})
+    retention = app.config.desired_retention
+    if cards < PROGRESS_CARDS:
+        return replay(log, parameters, retention, reschedule)
+    with click.progressbar(length=cards, label=label, file=sys.stderr) as bar:
+        return replay(log, parameters, retention, reschedule, bar.update)
+
+
+def _revert(app: App, as_json: bool) -> None:
+    store = app.store
+    latest = store.previous_parameters()
+    if latest is None or latest[0]["source"] != "optimized":
+        raise DrillError("no optimized parameters to revert: the defaults are in use")
+    row, previous = latest
+    replayed = _replayed(app, previous, False, "Replaying reviews")
+    restored = store.revert_parameters(row["id"], replayed)
+    result = {
+        "reverted": row["id"],
+        "parameters": previous,
+        "source": "optimized" if previous else "default",
+        "restored_cards": restored,
+        "replayed_cards": len(replayed) - restored,
+    }
+    if as_json:
+        echo_json(result)
+        return
+    click.echo(
+        f"Back to the {result['source']} parameters; {restored} cards got their earlier state "
+        f"back, {result['replayed_cards']} were replayed from their log."
+    )
+
+
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Fit and compare, but keep the current parameters.")
+@click.option(
+    "--reschedule",
+    is_flag=True,
+    help="When adopting, also move due dates to what the new memory states give.",
+)
+@click.option(
+    "--revert",
+    is_flag=True,
+    help="Go back to the parameters and card states before the last adoption.",
+)
 @json_option
-def optimize(dry_run: bool, as_json: bool) -> None:
-    """Fit FSRS parameters to your review log; keep them only if they predict it better."""
+def optimize(dry_run: bool, reschedule: bool, revert: bool, as_json: bool) -> None:
+    """Fit FSRS parameters to your review log; keep them only if they predict it better.
+
+    Adopting recomputes every card's stability and difficulty from its log under the new
+    parameters (due dates are kept unless --reschedule); --revert undoes that.
+    """
     from drill.home import iso
     from drill.optimize import TooLittleHistory, fit
 
     app = App()
     store = app.store
+    if revert:
+        if dry_run or reschedule:
+            raise click.UsageError("--revert takes no other option but --json")
+        _revert(app, as_json)
+        return
     rows = store.optimizer_reviews()
     try:
         result = fit(rows, store.parameters())
@@ -65,19 +124,24 @@ def optimize(dry_run: bool, as_json: bool) -> None:
             click.echo(f"drill optimize: {exc}")
         return
     adopted = result.better and not dry_run
+    recomputed = 0
     if adopted:
-        store.add_parameters(
+        updates = _replayed(app, result.fitted, reschedule, "Recomputing memory states")
+        recomputed = len(updates)
+        store.adopt_parameters(
             result.fitted,
             iso(app.clock().utc),
-            "optimized",
             result.after.log_loss,
             result.after.rmse,
             result.items,
+            updates,
         )
     if as_json:
         echo_json(
             {
                 "adopted": adopted,
+                "recomputed_cards": recomputed,
+                "rescheduled": adopted and reschedule,
                 "better": result.better,
                 "dry_run": dry_run,
                 "reviews": result.reviews,
@@ -100,7 +164,7 @@ def optimize(dry_run: bool, as_json: bool) -> None:
         f"{result.reviews} reviews outside cram and the 48 h before interviews; "
         f"{result.items} usable"
     )
-    click.echo("(a review is usable when it comes on a later day than the card's previous one).")
+    click.echo("(a review is usable when it comes a day or more after the card's previous one).")
     if result.partial:
         click.echo(
             f"Under 64 usable reviews fsrs-rs fits only the first-review stabilities; "
@@ -124,6 +188,13 @@ def optimize(dry_run: bool, as_json: bool) -> None:
     )
     if adopted:
         click.echo("Adopted the fitted parameters: every review from now on uses them.")
+        click.echo(f"Recomputed the memory of {recomputed} cards from their review logs;")
+        click.echo(
+            "due dates moved to match."
+            if reschedule
+            else "due dates kept (`drill optimize --reschedule` moves them)."
+        )
+        click.echo("`drill optimize --revert` goes back to the parameters and states before.")
     elif result.better:
         click.echo("Dry run: the fitted parameters are better, but nothing was stored.")
     else:

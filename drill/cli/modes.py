@@ -7,7 +7,15 @@ from datetime import timedelta
 
 import click
 
-from drill.cli.common import App, company_option, echo_json, json_option, need_terminal
+from drill.cli.common import (
+    App,
+    company_option,
+    complete_company,
+    complete_question,
+    echo_json,
+    json_option,
+    need_terminal,
+)
 from drill.errors import DrillError
 
 
@@ -22,34 +30,85 @@ def parse_in(value: str) -> timedelta:
 
 
 def parse_when(value: str, clock, what: str):
+    """A time the user typed; without an offset it is read in the system's zone for that
+    date (DST included), with DRILL_NOW set or not."""
     from drill.home import parse_moment
 
     try:
-        return parse_moment(value, what, clock.now.tzinfo if clock.tz else None)
+        return parse_moment(value, what)
     except DrillError as exc:
         raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint=what) from None
 
 
 @click.group()
 def plan() -> None:
-    """Interview dates: the daily drill brings forward what would be forgotten by then."""
+    """Interview dates: until one, the daily drill follows a plan made for it."""
 
 
 @plan.command("add")
-@click.argument("company")
+@click.argument("company", shell_complete=complete_company)
 @click.argument("when", metavar="DATETIME")
 def plan_add(company: str, when: str) -> None:
     """Add an interview, e.g. drill plan add amazon "2026-12-03 10:00"."""
     from drill.home import iso
+    from drill.interview import deck_for
 
+    name = company.strip().lower()
+    if not name:
+        raise click.BadParameter("the company is blank; name it, e.g. amazon", param_hint="COMPANY")
     app = App()
     clock = app.clock()
     moment = parse_when(when, clock, "DATETIME")
     if moment <= clock.now:
         raise click.BadParameter(f"{when!r} is in the past", param_hint="DATETIME")
-    plan_id = app.store.add_plan(company.strip().lower(), iso(moment), iso(clock.utc))
     local = clock.local(moment).strftime("%a %d %b %Y %H:%M")
-    click.echo(f"Plan {plan_id}: {company} on {local}.")
+    for row in app.store.plans():
+        if row["company"] == name and row["at"] == iso(moment):
+            raise DrillError(f"plan {row['id']} is already {name} on {local} (`drill plan list`)")
+    deck = deck_for(app.home, name)
+    plan_id = app.store.add_plan(name, iso(moment), iso(clock.utc))
+    click.echo(f"Plan {plan_id}: {name} on {local}.")
+    if deck:
+        click.echo(
+            f"The {deck} deck joins the daily drill until then; "
+            f"`drill plan show {plan_id}` shows the plan."
+        )
+    else:
+        click.echo(
+            f"drill: no framework or deck named {name!r}: the plan covers your configured "
+            "decks and every story (`drill coverage` lists the frameworks)",
+            err=True,
+        )
+
+
+@plan.command("show")
+@click.argument("plan_id", type=int, metavar="ID")
+@json_option
+def plan_show(plan_id: int, as_json: bool) -> None:
+    """The plan for an interview: reviews day by day, predicted recall at interview time."""
+    from drill.home import parse_iso
+    from drill.interview import build, render, to_json
+
+    app = App()
+    clock = app.clock()
+    row = next((p for p in app.store.plans() if p["id"] == plan_id), None)
+    if row is None:
+        raise DrillError(f"no plan with id {plan_id} (`drill plan list`)")
+    if parse_iso(row["at"]) <= clock.utc:
+        when = clock.local(parse_iso(row["at"])).strftime("%a %d %b %Y %H:%M")
+        raise DrillError(f"plan {plan_id} ({row['company']}, {when}) has passed: nothing to plan")
+    library = app.synced()
+    interview = build(app.store, library, clock, row)
+    if as_json:
+        echo_json(to_json(interview, clock))
+        return
+    import shutil
+    import sys
+
+    from drill.charts import use_color
+
+    width = min(100, shutil.get_terminal_size((80, 24)).columns)
+    click.echo("\n".join(render(interview, clock, width, use_color(sys.stdout))))
 
 
 @plan.command("list")
@@ -121,7 +180,12 @@ def map_command(seconds: float, cards: int, company: str | None) -> None:
 
 
 @click.command()
-@click.option("--company", metavar="X", help="The loop's company (its framework deck).")
+@click.option(
+    "--company",
+    metavar="X",
+    help="The loop's company (its framework deck).",
+    shell_complete=complete_company,
+)
 @click.option("--at", "at", metavar="DATETIME", help="Interview time, e.g. '2026-12-03 10:00'.")
 @click.option("--in", "in_", metavar="2d", help="Interview in this long (d, h or m).")
 @click.option(
@@ -181,7 +245,7 @@ def cram(company, at, in_, minutes, no_reschedule) -> None:
 
 
 @click.command()
-@click.argument("question", required=False)
+@click.argument("question", required=False, shell_complete=complete_question)
 @click.option(
     "--seconds",
     type=click.IntRange(10, 1800),
@@ -268,6 +332,10 @@ def history(rehearsal_id: int | None, as_json: bool) -> None:
             line, text_width(), subsequent_indent=" " * 6, break_on_hyphens=False
         )
         click.echo("\n".join(wrapped))
+    from drill.loop import history_lines  # the mock loops (`drill loop`)
+
+    for line in history_lines(store.loops()):
+        click.echo(line)
 
 
 COMMANDS = (plan, map_command, cram, rehearse, history)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from drill.cli.common import App, echo_json, json_option, need_terminal
+from drill.cli.common import (
+    App,
+    complete_question,
+    complete_story,
+    echo_json,
+    json_option,
+    need_terminal,
+)
 from drill.errors import DrillError
 
 
@@ -235,7 +242,7 @@ def story_list(as_json: bool) -> None:
 
 
 @story.command("show")
-@click.argument("story_id", metavar="ID")
+@click.argument("story_id", metavar="ID", shell_complete=complete_story)
 def story_show(story_id: str) -> None:
     """Print a story with its level estimate."""
     app = App()
@@ -256,7 +263,7 @@ def story_show(story_id: str) -> None:
 
 
 @story.command("edit")
-@click.argument("story_id", metavar="ID")
+@click.argument("story_id", metavar="ID", shell_complete=complete_story)
 def story_edit(story_id: str) -> None:
     """Open a story in $EDITOR; its history stays with it."""
     from drill.editor import open_in_editor
@@ -268,7 +275,7 @@ def story_edit(story_id: str) -> None:
 
 
 @story.command("rename")
-@click.argument("old", metavar="OLD")
+@click.argument("old", metavar="OLD", shell_complete=complete_story)
 @click.argument("new", metavar="NEW")
 def story_rename(old: str, new: str) -> None:
     """Rename a story; its cards, reviews and mappings follow it."""
@@ -291,7 +298,7 @@ def story_rename(old: str, new: str) -> None:
 
 
 @story.command("rm")
-@click.argument("story_id", metavar="ID")
+@click.argument("story_id", metavar="ID", shell_complete=complete_story)
 @click.option("--purge", is_flag=True, help="Also delete its cards, reviews and mappings.")
 @click.option("--yes", is_flag=True, help="Do not ask.")
 def story_rm(story_id: str, purge: bool, yes: bool) -> None:
@@ -318,7 +325,7 @@ def mapping() -> None:
 
 
 @mapping.command("show")
-@click.argument("question", required=False)
+@click.argument("question", required=False, shell_complete=complete_question)
 @json_option
 def mapping_show(question: str | None, as_json: bool) -> None:
     """List questions of the active decks with their mapped stories."""
@@ -341,8 +348,8 @@ def mapping_show(question: str | None, as_json: bool) -> None:
 
 
 @mapping.command("set")
-@click.argument("question")
-@click.argument("story_id", metavar="STORY")
+@click.argument("question", shell_complete=complete_question)
+@click.argument("story_id", metavar="STORY", shell_complete=complete_story)
 def mapping_set(question: str, story_id: str) -> None:
     """Map a question to a story (a question may have several)."""
     from drill.home import iso
@@ -356,8 +363,8 @@ def mapping_set(question: str, story_id: str) -> None:
 
 
 @mapping.command("unset")
-@click.argument("question")
-@click.argument("story_id", metavar="[STORY]", required=False)
+@click.argument("question", shell_complete=complete_question)
+@click.argument("story_id", metavar="[STORY]", required=False, shell_complete=complete_story)
 def mapping_unset(question: str, story_id: str | None) -> None:
     """Remove a mapping (all of a question's, without STORY)."""
     app = App()

@@ -1,33 +1,51 @@
-"""The daily drill in the terminal: question, story pick, prompts, reveal, grade line."""
+"""The daily drill on the review screen: question, story pick, prompts, reveal, grade line.
+
+Each card is a generator that yields what it asks next (`Ask`, `Choose`) to the screen and
+gets the answer back; the session decides and stores, this module only asks and prints.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from prompt_toolkit.formatted_text import HTML
+from prompt_toolkit import print_formatted_text
+from prompt_toolkit.formatted_text import HTML, fragment_list_to_text, to_formatted_text
 
 from drill import editor
-from drill.bank import FACETS, Story
+from drill.bank import Story
 from drill.errors import DrillError
 from drill.grading import resolve_story
 from drill.scheduling import RATINGS
 from drill.session import Answer, Prompt, Reveal, Session, Summary
 from drill.store import StaleCard
-from drill.ui.terminal import Quit, StoryCompleter, Terminal
+from drill.ui import reveal as view
+from drill.ui.screen import Ask, Choose, ReviewScreen
+from drill.ui.terminal import STYLE, Quit, StoryCompleter, Terminal
 
-PAD = " " * 9  # continuation indent under "  story: "
 GRADE_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "h": 2, "g": 3, "e": 4}
 HELP = """\
-Keys at the grade line:
-  1-4 or a h g e   grade Again / Hard / Good / Easy
-  Enter            accept the suggested grade
+At the grade line
+  1-4 or a h g e   grade Again / Hard / Good / Easy (* marks the suggestion)
+  Enter            take the suggested grade
   u                undo the last grade (the card comes back exactly as it was)
   s                skip this card until tomorrow
-  E                open the story in $EDITOR, then reload it
-  ?                this help
-  q, Ctrl-C, Ctrl-D quit (every grade so far is already saved)
-At the story prompt: Tab lists stories, best match first; Enter on nothing means "no idea".
-At the decision, alternatives and metric prompts Enter skips."""
+  E                edit the story in $EDITOR (examples: a copy of your own)
+  f / r            the full story / the question's full rubric (Esc closes)
+At every prompt
+  Tab              list stories, best match first (at Story>)
+  Enter            on nothing: "no idea" at Story>, skip at the others
+  ? + Enter        this help     q + Enter, Ctrl-C, Ctrl-D   quit
+Every grade is saved the moment you give it."""
+
+ORIENTATION = """\
+Welcome. Each card asks one thing:
+  a question: name the story that answers it (Tab lists them), then say its
+    decision, the alternatives you turned down and the metric, briefly;
+  a story: recall one part of it, the way you would tell it.
+Then the story is shown beside what you typed. Grade yourself 1-4 (Again,
+Hard, Good, Easy); Enter takes the suggested grade. ? + Enter: help.
+Your stories are Markdown files in (drill where lists every file drill uses):
+{stories}"""
 
 
 def toolbar_text(session: Session) -> str:
@@ -36,100 +54,294 @@ def toolbar_text(session: Session) -> str:
     return f" {session.done + 1}/{total} · {elapsed // 60}:{elapsed % 60:02d} · ? help · q quit"
 
 
-def run_daily(session: Session, terminal: Terminal | None = None) -> Summary:
-    """Drill until the budget is spent, nothing is due, or the user quits."""
-    term = terminal or Terminal()
-    term.toolbar = lambda: toolbar_text(session)
-    if session.library.bank.only_examples:
-        notice = term.wrap(
-            "You are drilling the example stories; they drop out once you have one of your own."
+def run_daily(
+    session: Session, terminal: Terminal | None = None, screen: ReviewScreen | None = None
+) -> Summary:
+    """Drill until the budget is spent, nothing is due, or the user quits; then the summary
+    on the plain terminal."""
+    if screen is None:
+        screen = ReviewScreen(
+            input=terminal.input if terminal else None,
+            output=terminal.output if terminal else None,
         )
-        term.say(HTML(f"<warn>{escape(notice)}</warn>\nWrite one with: <key>drill story new</key>"))
-    for problem in session.library.problems[:5]:
-        term.say(HTML(f"<warn>{escape(str(problem))}</warn>"))
-    try:
-        while True:
-            prompt = session.next_card()
-            if prompt is None:
-                break
-            drill_card(session, term, prompt)
-    except Quit:
-        pass
+    screen.toolbar = lambda: toolbar_text(session)
+    screen.help_text = HELP
+    screen.run(daily_flow(session, screen))
     summary = session.summary()
-    term.say(render_summary(summary, session))
+    text = render_summary(summary, session)
+    screen.transcript.append(fragment_list_to_text(to_formatted_text(text)))
+    print_formatted_text(text, output=screen.app.output, style=STYLE)
     return summary
 
 
-def drill_card(session: Session, term: Terminal, prompt: Prompt) -> None:
-    term.say()
+def notices(session: Session, screen: ReviewScreen) -> None:
+    """Problems in the user's files, then what the drill runs on; the most important last,
+    where the message lines keep it in view."""
+    library = session.library
+    errors = library.own_story_errors
+    shown = {str(p) for p in errors}
+    for problem in [p for p in library.problems if str(p) not in shown][:2]:
+        screen.say([("class:warn", str(problem))])
+    if errors:
+        more = f" (and {len(errors) - 1} more: drill lint)" if len(errors) > 1 else ""
+        screen.say([("class:warn", f"Your story has an error: {errors[0]}{more}")])
+        screen.say("The examples stand in until it is fixed.")
+    elif library.bank.only_examples:
+        screen.say(
+            [("class:warn", "You are drilling the example stories; they drop out once you ")],
+            [
+                ("class:warn", "have one of your own. Write one with: "),
+                ("class:key", "drill story new"),
+            ],
+        )
+    if note := session.plan_note():  # an interview ahead: its plan leads the day
+        screen.say(note)
+
+
+def daily_flow(session: Session, screen: ReviewScreen):
+    notices(session, screen)
+    first_card = session.first_visit()
+    while (prompt := session.next_card()) is not None:
+        yield from card_flow(session, screen, prompt, first_card)
+        first_card = False
+
+
+# --- one card ---------------------------------------------------------------------------------
+
+
+def card_flow(session: Session, screen: ReviewScreen, prompt: Prompt, welcome: bool = False):
+    answer = Answer()
+    typed: list[tuple[str, str]] = []
+
+    def top(width: int) -> list[view.Line]:
+        return card_top(prompt, typed, width)
+
+    def hint_pane(width: int, height: int) -> list[view.Line]:
+        if welcome:
+            home = session.library.home
+            path = str(home.stories_dir)
+            path = path if len(path) < width - 2 else "…" + path[-(width - 4) :]
+            lines = ORIENTATION.format(stories="  " + path).splitlines()
+            return [[("", line[:width])] for line in lines][:height]
+        return []
+
+    screen.show(top, hint_pane)
     if prompt.kind == "story":
-        answer = ask_story_facet(term, prompt)
+        answer.recall = yield Ask(
+            "Recall> ", hints="what you remember, briefly · Enter when done · ? help · q quit"
+        )
+        typed.append(("Recall", answer.recall))
     else:
-        answer = ask_question(session, term, prompt)
+        yield from ask_question(session, screen, prompt, answer, typed, not welcome)
     while True:
         reveal = session.reveal(prompt, answer)
-        show_reveal(term, prompt, answer, reveal)
-        action = grade_line(term, reveal)
-        if action == "?":
-            term.say(HELP)
-            continue
+        level = session.config.level
+        screen.show(card_header(prompt), reveal_pane(prompt, answer, reveal, level))
+        action = yield grade_choice(prompt, reveal)
         if action == "u":
             try:
                 undone = session.undo()
             except DrillError as exc:  # another session reviewed that card since
-                term.say(HTML(f"<warn>{escape(str(exc))}</warn>"))
+                screen.say([("class:warn", str(exc))])
                 continue
-            term.say("Undid the last grade." if undone else "Nothing to undo in this session.")
+            screen.say("Undid the last grade." if undone else "Nothing to undo in this session.")
             return
         if action == "s":
             session.skip(prompt)
-            term.say("Skipped until tomorrow.")
+            screen.say("Skipped until tomorrow.")
             return
-        if action == "E":
+        if action == "f":
             story = reveal.reference or prompt.story
-            if story is None:
-                term.say("No story to edit for this card.")
-                continue
-            edit_story(session, term, story.path)
-            refreshed = session.prompt_for(session.store.card(prompt.card["id"]))
-            if refreshed is not None:
-                refreshed.shown_at = prompt.shown_at
-                prompt = refreshed
+            if story is not None:
+                screen.open_pager(f"{story.id} · {story.path}", read_story(story))
+            continue
+        if action == "r" and prompt.question is not None:
+            screen.open_pager(
+                f"Rubric · {prompt.question.id}", view.full_rubric(prompt.question, level)
+            )
+            continue
+        if action == "E":
+            fresh = edit(session, screen, prompt, reveal.reference or prompt.story)
+            if fresh is None:
+                return
+            prompt = fresh
+            continue
+        if action == "enter" and reveal.suggested is None:
+            screen.say("Nothing typed, so no suggestion: grade it yourself with 1-4.")
             continue
         rating = reveal.suggested if action == "enter" else GRADE_KEYS[action]
         try:
             session.grade(prompt, answer, rating)
         except StaleCard:
-            term.say("Another drill graded this card meanwhile; its grade stands, moving on.")
+            screen.say("Another drill graded this card meanwhile; its grade stands, moving on.")
             return
-        term.say(HTML(f"<dim>Graded {RATINGS[rating]}.</dim>"))
+        screen.say([("class:dim", f"Graded {RATINGS[rating]}.")])
         return
 
 
-def ask_question(session: Session, term: Terminal, prompt: Prompt) -> Answer:
-    question = prompt.question
-    assert question is not None
-    tag = " · ".join(question.categories[:2])
-    term.say(HTML(f"<dim>{escape(question.deck)} · {escape(tag)}</dim>"))
-    term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
-    answer = Answer()
+def card_header(prompt: Prompt):
+    def render(width: int) -> list[view.Line]:
+        return card_top(prompt, [], width)
+
+    return render
+
+
+def card_top(prompt: Prompt, typed: list[tuple[str, str]], width: int) -> list[view.Line]:
+    """Header, the question (or story and facet) and what was typed so far."""
+    if prompt.kind == "story":
+        story = prompt.story
+        header = f"story · {story.id}"
+        lines = [[("class:dim", view.clip(header, width))]]
+        lines += [[("class:question", t)] for t in view.wrap(story.title, width, 2)]
+        lines += [[("", t)] for t in view.wrap(f"Recall {prompt.facet_label}.", width, 2)]
+    else:
+        question = prompt.question
+        header = f"{question.deck} · " + " · ".join(question.categories[:2])
+        lines = [[("class:dim", view.clip(header, width))]]
+        lines += [[("class:question", t)] for t in view.wrap(prompt.wording, width, 4)]
+    for label, text in typed:
+        said = view.clip(text, width - len(label) - 3) if text.strip() else "(skipped)"
+        lines.append([("class:dim", f"{label}: "), ("", said)])
+    return [*lines, []]
+
+
+def ask_question(session, screen, prompt: Prompt, answer: Answer, typed: list, list_stories=True):
     started = session.timer()
-    story = pick_story(term, prompt.candidates)
+    story = yield from pick_story_flow(screen, prompt.candidates, list_stories)
     answer.story = story.id if story else None
     answer.latency_ms = int((session.timer() - started) * 1000)
-    if answer.story and not prompt.mapped:
-        keep = term.key(
-            HTML(f"Keep <b>{escape(answer.story)}</b> as the story for this question? [y/n] "),
+    typed.append(("Story", answer.story or "(no idea)"))
+    if list_stories:
+        screen.pane = lambda width, height: []  # the list is done with; the story stays hidden
+    if story is None:
+        return
+    if not prompt.mapped:
+        key = yield Choose(
+            [("", "Does "), ("bold", story.id), ("", " fit this question? [y/n] ")],
             ["y", "n", "enter"],
+            [("class:dim", "no answer key here: y keeps it as its story · n no · Enter not sure")],
         )
-        if keep == "y":
-            session.keep_mapping(question, session.library.stories[answer.story])
-            prompt.mapped = {answer.story}
-    if answer.story:
-        answer.decision = term.ask("Decision> ")
-        answer.alternatives = term.ask("Alternatives> ")
-        answer.metric = term.ask("Metric> ")
-    return answer
+        session.judge(prompt, answer, {"y": True, "n": False}.get(key))
+    for label, name in (("Decision", "decision"), ("Alternatives", "alternatives")):
+        setattr(answer, name, (yield Ask(f"{label}> ")))
+        typed.append((label, getattr(answer, name)))
+    answer.metric = yield Ask(
+        "Metric> ", hints="the headline number first · Enter skips · ? help · q quit"
+    )
+
+
+def pick_story_flow(screen: ReviewScreen, stories: list[Story], list_stories: bool = True):
+    """Which story answers: Tab completes, best match first; Enter alone gives up; a name
+    that matches nothing asks again."""
+
+    def candidates(width: int, height: int) -> list[view.Line]:
+        lines = [[("class:dim", "Stories, best match first (Tab completes):")]]
+        pad = max((len(s.id) for s in stories), default=0) + 2
+        for story in stories[: max(0, height - 1)]:
+            label = view.clip(story.label, width - pad - 1)
+            lines.append([("class:key", story.id.ljust(pad)[:width]), ("class:dim", label)])
+        return lines
+
+    if list_stories:
+        screen.show_pane(candidates)
+    while True:
+        typed = yield Ask(
+            "Story> ",
+            completer=StoryCompleter(stories),
+            hints="Tab lists stories · Enter alone: no idea · ? help · q quit",
+        )
+        if not typed.strip():
+            return None
+        story, options = resolve_story(typed, stories)
+        if story is not None:
+            return story
+        if options:
+            names = ", ".join(s.id for s in options[:6])
+            screen.say(f"More than one story matches {typed!r}: {names}")
+        else:
+            screen.say(f"No story matches {typed!r}; Tab lists them, Enter alone gives up.")
+
+
+def reveal_pane(prompt: Prompt, answer: Answer, reveal: Reveal, level: str):
+    def render(width: int, height: int) -> list[view.Line]:
+        return view.fit_reveal(prompt, answer, reveal, level, width, height)
+
+    return render
+
+
+def grade_choice(prompt: Prompt, reveal: Reveal) -> Choose:
+    story = reveal.reference or prompt.story
+    actions = [("u", "undo"), ("s", "skip")]
+    keys = [*GRADE_KEYS, "enter", "u", "s"]
+    if story is not None:
+        actions += [("E", "edit"), ("f", "story")]
+        keys += ["E", "f"]
+    if prompt.question is not None:
+        actions += [("r", "rubric")]
+        keys += ["r"]
+    actions += [("?", "help"), ("q", "quit")]
+    return Choose(
+        [*view.grade_line(reveal, 200), ("", "  ")],
+        keys,
+        view.grade_actions(reveal, actions, 200),
+    )
+
+
+def read_story(story: Story) -> str:
+    """The story file as written, less its front matter."""
+    try:
+        text = story.path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return f"Could not read {story.path}: {exc.strerror}"
+    if text.startswith("+++"):
+        end = text.find("\n+++", 3)
+        text = text[end + 4 :] if end != -1 else text
+    return text.strip()
+
+
+def edit(session: Session, screen: ReviewScreen, prompt: Prompt, story: Story | None):
+    """Open the story in $EDITOR (an example is copied to the user's own first), reload,
+    and return the card as it now is (None when it left the drill)."""
+    if story is None:
+        screen.say("No story to edit for this card.")
+        return prompt
+    try:
+        path = session.editable_path(story)
+    except DrillError as exc:
+        screen.say([("class:warn", str(exc))])
+        return prompt
+    if path != story.path:
+        screen.say(f"Copied the example to {path}: it is your own story now.")
+        screen.say("The examples leave the drill once you have a story of your own.")
+    try:
+        screen.run_outside(lambda: editor.open_in_editor(path))
+    except Exception as exc:  # the editor is the user's program; report, never crash
+        screen.say(f"Could not run the editor: {exc}")
+        return prompt
+    session.reload()
+    for problem in session.library.bank.problems:
+        if str(path) == str(problem.path):
+            screen.say([("class:warn", str(problem))])
+    fresh = session.refresh(prompt)
+    if fresh is None:
+        screen.say("That card is no longer in the drill; on to the next.")
+    return fresh
+
+
+def render_summary(summary: Summary, session: Session) -> HTML:
+    minutes, seconds = divmod(int(summary.seconds), 60)
+    if summary.next_due is None:
+        nxt = "nothing scheduled"
+    else:
+        nxt = session.clock().local(summary.next_due).strftime("%a %d %b %H:%M")
+    return HTML(
+        f"<b>Session done.</b> Reviewed {summary.reviewed}, again {summary.again}, "
+        f"time {minutes}:{seconds:02d}. Next due: {escape(nxt)}. Streak: {summary.streak} day"
+        f"{'s' if summary.streak != 1 else ''}."
+    )
+
+
+# --- line-mode helpers, used by the modes that still ask line by line ------------------------
 
 
 def pick_story(term: Terminal, stories: list[Story]) -> Story | None:
@@ -138,6 +350,8 @@ def pick_story(term: Terminal, stories: list[Story]) -> Story | None:
         typed = term.ask("Story> ", completer=StoryCompleter(stories))
         if not typed.strip():
             return None
+        if typed.strip().lower() == "q":
+            raise Quit
         story, options = resolve_story(typed, stories)
         if story is not None:
             return story
@@ -148,63 +362,6 @@ def pick_story(term: Terminal, stories: list[Story]) -> Story | None:
             term.say(f"No story matches {typed!r}; Tab lists them, Enter alone gives up.")
 
 
-def ask_story_facet(term: Terminal, prompt: Prompt) -> Answer:
-    story = prompt.story
-    assert story is not None
-    term.say(HTML(f"<dim>story · {escape(story.id)}</dim>"))
-    term.say(HTML(f"<question>{escape(story.title)}</question>"))
-    term.say(f"Recall {prompt.facet_label}.")
-    return Answer(recall=term.ask("Recall> "))
-
-
-def show_reveal(term: Terminal, prompt: Prompt, answer: Answer, reveal: Reveal) -> None:
-    story = reveal.reference
-    term.say()
-    if prompt.kind != "story":
-        if answer.story is None:
-            term.say(HTML("<miss>No story picked.</miss>"))
-        elif reveal.right_story:
-            term.say(HTML(f"<ok>Right story:</ok> {escape(answer.story)}"))
-        else:
-            term.say(HTML(f"<miss>Not the mapped story:</miss> you said {escape(answer.story)}"))
-        if story is None:
-            term.say(HTML("<dim>No story is mapped to this question yet.</dim>"))
-        else:
-            label = term.wrap(f"{story.id} {story.label}")[len(story.id) + 1 :]
-            term.say(HTML(f"<heading>{escape(story.id)}</heading> <dim>{escape(label)}</dim>"))
-        pairs = [
-            ("Decision", answer.decision, "decision"),
-            ("Alternatives", answer.alternatives, "alternatives"),
-            ("Metric", answer.metric, "metric"),
-        ]
-        if story is None and not answer.typed:
-            pairs = []  # nothing typed and nothing to compare it with
-    else:
-        term.say(HTML(f"<heading>{escape(story.id if story else '')}</heading>"))
-        pairs = [(name.title(), "", name) for name in FACETS[prompt.facet]]
-        if answer.recall:
-            term.say(HTML(f"<dim>you:</dim>   {escape(term.wrap(answer.recall, PAD).lstrip())}"))
-    for label, typed, section in pairs:
-        term.say(HTML(f"<b>{label}</b>"))
-        if prompt.kind != "story":
-            term.say(
-                HTML(
-                    f"  <dim>you:</dim>   "
-                    f"{escape(term.wrap(typed, PAD).lstrip()) if typed else '<dim>(skipped)</dim>'}"
-                )
-            )
-        text = story.section_text(section) if story else ""
-        body = escape(term.wrap(text, PAD).lstrip()) if text else "<dim>(not in the story)</dim>"
-        term.say(HTML(f"  <dim>story:</dim> {body}"))
-    if reveal.matched or reveal.missed:
-        marks = [f"<ok>✓ {escape(n)}</ok>" for n in reveal.matched]
-        marks += [f"<miss>✗ {escape(n)}</miss>" for n in reveal.missed]
-        term.say(HTML("Metric numbers: " + "  ".join(marks)))
-    if prompt.question and prompt.question.look_for:
-        look_for = term.wrap("Interviewers look for: " + prompt.question.look_for)
-        term.say(HTML(f"<dim>{escape(look_for)}</dim>"))
-
-
 def grade_line(term: Terminal, reveal: Reveal, actions: str = "u s E ?") -> str:
     """The grade keys with their next intervals; `actions` are the other keys offered."""
     parts = []
@@ -212,30 +369,6 @@ def grade_line(term: Terminal, reveal: Reveal, actions: str = "u s E ?") -> str:
         mark = "*" if rating == reveal.suggested else ""
         parts.append(f"<key>{rating}</key> {name}{mark} {reveal.intervals[rating]}")
     line = " · ".join(parts)
-    message = HTML(f"{line}   <dim>Enter={RATINGS[reveal.suggested]} {actions} q</dim> ")
+    enter = RATINGS[reveal.suggested] if reveal.suggested else "1-4"
+    message = HTML(f"{line}   <dim>Enter={enter} {actions} q</dim> ")
     return term.key(message, [*GRADE_KEYS, "enter", *actions.split()])
-
-
-def edit_story(session: Session, term: Terminal, path) -> None:
-    try:
-        editor.open_in_editor(path)
-    except Exception as exc:  # the editor is the user's program; report, never crash
-        term.say(f"Could not run the editor: {exc}")
-        return
-    session.reload()
-    for problem in session.library.bank.problems:
-        if str(path) == str(problem.path):
-            term.say(HTML(f"<warn>{escape(str(problem))}</warn>"))
-
-
-def render_summary(summary: Summary, session: Session) -> HTML:
-    minutes, seconds = divmod(int(summary.seconds), 60)
-    if summary.next_due is None:
-        nxt = "nothing scheduled"
-    else:
-        nxt = session.clock().local(summary.next_due).strftime("%a %d %b %H:%M")
-    return HTML(
-        f"\n<b>Session done.</b> Reviewed {summary.reviewed}, again {summary.again}, "
-        f"time {minutes}:{seconds:02d}. Next due: {nxt}. Streak: {summary.streak} day"
-        f"{'s' if summary.streak != 1 else ''}."
-    )
