@@ -85,3 +85,35 @@ def test_wrap_cuts_with_one_ellipsis_and_page_clamps_its_offset():
     assert len(lines) == 2 and lines[-1].endswith("…") and not lines[-1].endswith("……")
     shown, offset = page("\n".join(f"line {i}" for i in range(30)), 40, 10, 100)
     assert offset == 20 and plain(shown).splitlines()[-1] == "line 29"
+
+
+def test_a_wrong_pick_names_every_story_of_the_answer_key_whole(story):
+    """At 80 columns the verdict was cut to `…the answer key has checkout-l…`: the user never
+    learnt which story was right."""
+    q = question()
+    mapped = {"checkout-latency-mid", "checkout-latency-senior"}
+    prompt = Prompt({"id": 1}, "question", question=q, wording=q.text, mapped=mapped)
+    reveal = Reveal(grading.WRONG, story, None, grading.AGAIN, {1: "1m", 2: "6m", 3: "1d", 4: "8d"})
+    lines = fit_reveal(prompt, Answer(story="debrief-outlier"), reveal, "senior", 80, 16)
+    text = plain(lines)
+    assert all(len(plain([line])) <= 80 for line in lines)
+    assert "checkout-latency-mid, checkout-latency-senior" in " ".join(text.split())
+    assert "debrief-outlier" in text
+
+
+def test_an_unverified_pick_says_what_the_user_judged(story):
+    q = question()
+    prompt = Prompt({"id": 1}, "question", question=q, wording=q.text, mapped=set())
+    reveal = Reveal(grading.DOUBT, story, None, grading.AGAIN, {1: "1m", 2: "6m", 3: "1d", 4: "8d"})
+    answer = Answer(story="alert-overhaul-handoff")
+    text = plain(fit_reveal(prompt, answer, reveal, "senior", 80, 16))
+    assert "you judged it does not fit" in " ".join(text.split())
+
+
+def test_a_list_item_wraps_under_its_own_text():
+    lines = wrap(
+        "- Caching prices in checkout: prices change during promotions, and a stale "
+        "price at payment is worse than a slow one.",
+        40,
+    )
+    assert lines[0].startswith("- ") and all(line.startswith("  ") for line in lines[1:])
