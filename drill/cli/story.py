@@ -137,7 +137,8 @@ def report_story(app, path) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
     if story_value is not None:
-        click.echo(f"Saved {path}. Check it with `drill lint {story_value.id}`.")
+        click.echo(f"Saved {path}.")
+        click.echo(f"Check it with `drill lint {story_value.id}`.")
 
 
 @story.command("list")
@@ -164,16 +165,38 @@ def story_list(as_json: bool) -> None:
     if as_json:
         echo_json({"stories": rows, "problems": [str(p) for p in bank.problems]})
         return
+    from drill.charts import text_width
+
+    width = text_width()
+    id_w = max([len(row["id"]) for row in rows if len(row["id"]) <= 32] or [0])
+    first = id_w + 9  # the id and the level column
     for row in rows:
         flag = " (example)" if row["example"] else ""
         flag += "" if row["active"] else " [not drilled]"
-        click.echo(f"{row['id']:28} {row['level'] or '-':7} {', '.join(row['categories'])}{flag}")
+        head = f"{row['id']:{id_w}} {row['level'] or '-':7} "
+        tail = ", ".join(row["categories"]) + flag
+        indent = " " * (first if len(head) <= first and width - first >= 20 else 4)
+        click.echo(_fill(head + tail, width, indent))
         if row["summary"]:
-            click.echo(f"{'':28} {row['summary']}")
+            click.echo(_fill(row["summary"], width, "    ", "    "))
     for problem in bank.problems:
         click.echo(str(problem), err=True)
     if bank.only_examples:
-        click.echo("Only the shipped examples so far: `drill story new` adds one of your own.")
+        click.echo(
+            _fill(
+                "Only the shipped examples so far: `drill story new` adds one of your own.",
+                width,
+                "",
+            )
+        )
+
+
+def _fill(text: str, width: int, rest: str, first: str = "") -> str:
+    import textwrap
+
+    return textwrap.fill(
+        text, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    )
 
 
 @story.command("show")

@@ -1,0 +1,51 @@
+"""What a new user saw go wrong in a first week of use (tmux at 80×24): each test was written
+against the screen text that was broken, and failed before its fix."""
+
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from drill.cli import cli
+from tests.samples import STRONG
+
+
+def run(*args, input=None):
+    result = CliRunner().invoke(cli, list(args), input=input)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    return result
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_story_list_fits_the_terminal_and_keeps_ids_aligned(home, monkeypatch, columns):
+    """The examples' summaries ran to 260 characters on one line, and an id longer than the
+    column pushed its row out of line."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = run("story", "list")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert all(len(line) <= columns for line in lines), max(lines, key=len)
+    assert "pages fell from 41 to 9 a week" in " ".join(result.output.split())
+    (home.stories_dir / "cutting-the-build-time-in-half.md").write_text(STRONG)
+    (home.stories_dir / "invoices.md").write_text(STRONG)
+    lines = run("story", "list").output.splitlines()
+    rows = [line for line in lines if line.startswith(("cutting-", "invoices "))]
+    assert len(rows) == 2 and rows[0].index("senior") == rows[1].index("senior")
+    assert all(len(line) <= columns for line in lines)
+
+
+def test_saved_story_names_the_lint_command_on_a_line_of_its_own(home, tmp_path, monkeypatch):
+    """`Saved /tmp/.../stories/x.md. Check it with `dri` / `ll lint x`.`: the command a new
+    user should copy was broken across two lines."""
+    script = tmp_path / "ed.py"
+    script.write_text(
+        "import sys, pathlib\np = pathlib.Path(sys.argv[-1])\n"
+        "p.write_text(p.read_text().replace('Title of the story', 'Mine'))\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    result = run("story", "new", "cutting-the-build-time-in-half", "--editor")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "Check it with `drill lint cutting-the-build-time-in-half`." in lines
