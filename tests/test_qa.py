@@ -49,3 +49,18 @@ def test_saved_story_names_the_lint_command_on_a_line_of_its_own(home, tmp_path,
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "Check it with `drill lint cutting-the-build-time-in-half`." in lines
+
+
+def test_doctor_says_no_problems_when_it_has_only_notes(home):
+    """With a daily copy of the database, `drill doctor` printed only `note: daily copies...`
+    and never said whether anything was wrong."""
+    import shutil
+
+    from drill.store import Store
+
+    Store(home.db_path).close()
+    (home.root / "backups").mkdir(mode=0o700)
+    shutil.copy(home.db_path, home.root / "backups" / "drill.db.2026-11-30")
+    result = run("doctor")
+    assert result.exit_code == 0
+    assert "No problems found" in result.output and "note: daily copies" in result.output
