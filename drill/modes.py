@@ -151,8 +151,21 @@ class MapSession(Session):
             )
         clock = self.clock()
         nxt = self.store.next_due(["pick"], iso(clock.utc))
-        when = clock.local(parse_iso(nxt)).strftime("%a %d %b %H:%M") if nxt else "later"
-        return f"No picks this time: none is due; the next is due {when}."
+        when = clock.local(parse_iso(nxt)).strftime("%a %d %b %H:%M") if nxt else None
+        drilled = self.store.reviewed_today(self.today(clock))
+        resting = [
+            c
+            for c in self.store.cards(["pick"])
+            if c["id"] not in drilled.get(scheduling.sibling_group("pick", c["ref"]), {c["id"]})
+        ]
+        if resting:  # a question's cards are siblings: one drilled today, the pick waits
+            n = len(resting)
+            return (
+                f"No picks this time: {n} mapped question{'s were' if n > 1 else ' was'} "
+                "drilled today, and a question's pick rests until tomorrow"
+                + (f"; the next other pick is due {when}." if when else ".")
+            )
+        return f"No picks this time: none is due; the next is due {when or 'later'}."
 
     def unmapped(self) -> list:
         """Active questions that no story answers yet, offered for mapping first."""

@@ -64,3 +64,41 @@ def test_doctor_says_no_problems_when_it_has_only_notes(home):
     result = run("doctor")
     assert result.exit_code == 0
     assert "No problems found" in result.output and "note: daily copies" in result.output
+
+
+def test_map_says_the_picks_rest_when_their_questions_were_drilled_today(bank_home):
+    """After the daily drill, `drill map` ended with `none is due; the next is due later`:
+    the picks were new, not due later; they rest because their questions were drilled today."""
+    import io
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from drill.home import clock_from_env
+    from drill.library import Library
+    from drill.modes import MapSession
+    from drill.session import Answer, Session
+    from drill.store import Store
+    from drill.ui.modes import run_map
+    from drill.ui.terminal import Terminal
+    from tests.samples import MINI
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    store = Store(bank_home.db_path)
+    store.map_story("mini/big-call", "invoices", "x")
+    store.map_story("mini/grow-someone", "mentor", "x")
+    daily = Session(store, Library(bank_home, bank_home.config()), clock_from_env, fuzz=False)
+    while (prompt := daily.next_card()) is not None:
+        daily.grade(prompt, Answer(), 3)
+    assert {p["ref"] for p in store.cards(["question"]) if p["reps"]} == {
+        "mini/big-call",
+        "mini/grow-someone",
+    }
+    sprint = MapSession(store, Library(bank_home, bank_home.config()), clock_from_env)
+    buffer = io.StringIO()
+    with create_pipe_input() as pipe:
+        run_map(sprint, Terminal(input=pipe, output=PlainTextOutput(buffer)))
+    screen = buffer.getvalue()
+    assert "none is due; the next is due later" not in screen
+    assert "2 mapped questions were drilled today" in screen and "tomorrow" in screen
