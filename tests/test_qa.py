@@ -102,3 +102,54 @@ def test_map_says_the_picks_rest_when_their_questions_were_drilled_today(bank_ho
     screen = buffer.getvalue()
     assert "none is due; the next is due later" not in screen
     assert "2 mapped questions were drilled today" in screen and "tomorrow" in screen
+
+
+def test_a_near_miss_at_story_suggests_the_story_and_two_letters_say_why_not():
+    """`eu-data-residncy` got `No story matches` while the completion menu offered the right
+    id; `ch` got `No story matches 'ch'` though two ids start with it."""
+    from drill.bank import parse_story
+    from drill.grading import resolve_story, unmatched
+
+    stories = [
+        parse_story(STRONG, sid, f"{sid}.md")[0]
+        for sid in ("eu-data-residency", "checkout-latency-mid", "checkout-latency-senior")
+    ]
+    typo, options = resolve_story("eu-data-residncy", stories)
+    assert typo is None
+    assert "did you mean eu-data-residency?" in unmatched("eu-data-residncy", options, stories)
+    short, options = resolve_story("ch", stories)
+    assert short is None  # two letters never name a story
+    message = unmatched("ch", options, stories)
+    assert "checkout-latency-mid" in message and "checkout-latency-senior" in message
+    assert "No story matches" not in message
+    short, options = resolve_story("eu", stories)
+    assert short is None
+    assert unmatched("eu", options, stories) == (
+        "'eu' is too short to name a story: did you mean eu-data-residency?"
+    )
+    assert unmatched("zzzz", resolve_story("zzzz", stories)[1], stories) == (
+        "No story matches 'zzzz'"
+    )
+
+
+def test_a_typo_sent_with_its_enter_leaves_the_message_in_view(home):
+    """Typed fast (or pasted) with its Enter, a name that matched nothing reopened the
+    completion menu over every story, on the empty prompt, hiding the message that said
+    which story was meant."""
+    import os
+
+    from tests.harness import Pty
+
+    child = Pty(env=dict(os.environ), rows=24, columns=80)
+    try:
+        child.wait_for("Story>")
+        child.settle()
+        for _ in range(3):
+            child.send("eu-data-residncy\r")
+            child.wait_for("did you mean eu-data-residency")
+            shown = child.settle(quiet=0.6)
+            assert "did you mean eu-data-residency?" in shown, shown
+            menu = [line for line in shown.splitlines() if line.startswith(" eu-data-residency ")]
+            assert menu == [], shown
+    finally:
+        child.close()

@@ -14,7 +14,7 @@ from prompt_toolkit.formatted_text import HTML, fragment_list_to_text, to_format
 from drill import editor
 from drill.bank import Story
 from drill.errors import DrillError
-from drill.grading import resolve_story
+from drill.grading import resolve_story, unmatched
 from drill.scheduling import RATINGS
 from drill.session import Answer, Prompt, Reveal, Session, Summary
 from drill.store import StaleCard
@@ -255,11 +255,9 @@ def pick_story_flow(screen: ReviewScreen, stories: list[Story], list_stories: bo
         story, options = resolve_story(typed, stories)
         if story is not None:
             return story
-        if options:
-            names = ", ".join(s.id for s in options[:6])
-            screen.say(f"More than one story matches {typed!r}: {names}")
-        else:
-            screen.say(f"No story matches {typed!r}; Tab lists them, Enter alone gives up.")
+        screen.say(
+            f"{said(unmatched(typed, options, stories))} Tab lists them; Enter alone gives up."
+        )
 
 
 def reveal_pane(prompt: Prompt, answer: Answer, reveal: Reveal, level: str):
@@ -328,6 +326,11 @@ def edit(session: Session, screen: ReviewScreen, prompt: Prompt, story: Story | 
     return fresh
 
 
+def said(message: str) -> str:
+    """A message as a sentence: a question keeps its mark, anything else gets a full stop."""
+    return message if message.endswith("?") else message + "."
+
+
 def render_summary(summary: Summary, session: Session) -> HTML:
     minutes, seconds = divmod(int(summary.seconds), 60)
     if summary.next_due is None:
@@ -355,11 +358,9 @@ def pick_story(term: Terminal, stories: list[Story]) -> Story | None:
         story, options = resolve_story(typed, stories)
         if story is not None:
             return story
-        if options:
-            names = ", ".join(s.id for s in options[:6])
-            term.say(f"More than one story matches {typed!r}: {names}")
-        else:
-            term.say(f"No story matches {typed!r}; Tab lists them, Enter alone gives up.")
+        term.say(
+            f"{said(unmatched(typed, options, stories))} Tab lists them; Enter alone gives up."
+        )
 
 
 def grade_line(term: Terminal, reveal: Reveal, actions: str = "u s E ?") -> str:

@@ -74,6 +74,10 @@ class StoryCompleter(Completer):
         self.stories = list(stories)
 
     def get_completions(self, document, complete_event):
+        if not document.text.strip() and not complete_event.completion_requested:
+            # an empty prompt lists the stories on Tab only: a completion still running
+            # from the line just sent would otherwise open over the message about it
+            return
         for story in self.stories:
             yield Completion(story.id, start_position=-len(document.text), display_meta=story.label)
 
@@ -200,7 +204,7 @@ class Terminal:
 def pick_story(term: Terminal, stories: list, message: str = "Story> "):
     """Ask which story answers; Tab completes, best match first; Enter alone gives up. A name
     that matches nothing, or more than one story, asks again: it is never taken as a pick."""
-    from drill.grading import resolve_story
+    from drill.grading import resolve_story, unmatched
 
     while True:
         typed = term.ask(message, completer=StoryCompleter(stories))
@@ -209,8 +213,6 @@ def pick_story(term: Terminal, stories: list, message: str = "Story> "):
         story, options = resolve_story(typed, stories)
         if story is not None:
             return story
-        if options:
-            names = ", ".join(s.id for s in options[:6])
-            term.say(f"More than one story matches {typed!r}: {names}. Try again.")
-        else:
-            term.say(f"No story matches {typed!r}; try again (Tab lists them, Enter gives up).")
+        message = unmatched(typed, options, stories)
+        message += "" if message.endswith("?") else "."
+        term.say(term.wrap(f"{message} Try again (Tab lists them, Enter gives up)."))
