@@ -153,3 +153,27 @@ def test_a_typo_sent_with_its_enter_leaves_the_message_in_view(home):
             assert menu == [], shown
     finally:
         child.close()
+
+
+def test_coverage_matrix_of_the_examples_fits_80_columns_unbroken(home, monkeypatch):
+    """18 stories as columns made 84-column rows, each wrapped into a stray `  x` line."""
+    import re
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run("coverage").output
+    lines = out.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert not [line for line in lines if re.fullmatch(r"\s+[x.](\s+[x.])*\s*", line)]
+    header = next(line for line in lines if re.match(r"\s+1\s+2\s+3", line))
+    numbers = [int(n) for n in header.split()]
+    row = next(line for line in lines if line.startswith("Technical decision"))
+    assert len(re.findall(r"(?<= )[x.](?= |$)", row)) == len(numbers)
+    assert "18" in out  # every story is numbered somewhere
+
+
+def test_coverage_never_cuts_two_story_ids_to_the_same_label(home, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    for sid in ("checkout-latency-mid", "checkout-latency-senior"):
+        (home.stories_dir / f"{sid}.md").write_text(STRONG)
+    out = run("coverage").output
+    assert "checkout-latency-mid " in out and "checkout-latency-senior " in out
