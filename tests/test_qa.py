@@ -177,3 +177,32 @@ def test_coverage_never_cuts_two_story_ids_to_the_same_label(home, monkeypatch):
         (home.stories_dir / f"{sid}.md").write_text(STRONG)
     out = run("coverage").output
     assert "checkout-latency-mid " in out and "checkout-latency-senior " in out
+
+
+def test_one_rehearsal_in_full_wraps_to_the_terminal_and_names_its_grade(bank_home, monkeypatch):
+    """`drill history 1` printed the follow-up question and the answer as single long lines."""
+    from drill.records import Rehearsal
+    from drill.store import Store
+
+    monkeypatch.setenv("COLUMNS", "80")
+    Store(bank_home.db_path).add_rehearsal(
+        Rehearsal(
+            at="2026-12-01T08:00:00+00:00",
+            question="core/reversed-decision",
+            story="invoices",
+            text="I chose to hand it over to Priya instead of leading it myself. " * 3
+            + "\nPages went from 41 to 9.",
+            seconds=42.0,
+            budget_seconds=180,
+            followup="What was the first sign the original call was wrong, and how long did "
+            "you take to act on it?",
+            followup_text="It was the week four slip in the shadow run of the new alerts.",
+            followup_seconds=3.0,
+            rating=3,
+        )
+    )
+    result = run("history", "1")
+    lines = result.output.splitlines()
+    assert all(len(line) <= 80 for line in lines), lines
+    assert "Pages went from 41 to 9." in lines  # the answer's own line breaks are kept
+    assert "grade: 3 (Good)" in lines
