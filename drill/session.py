@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,9 +10,9 @@ from functools import cached_property
 from pathlib import Path
 
 from drill import grading, scheduling
-from drill.bank import FACET_LABELS, FACETS, Story
+from drill.bank import FACET_LABELS, FACETS, Story, own_copy
 from drill.decks import Question
-from drill.home import Clock, Config, iso, parse_iso, write_private
+from drill.home import Clock, Config, iso, parse_iso
 from drill.library import Library, sync
 from drill.scheduling import Memory, QueueCard
 from drill.stats import streak_days
@@ -396,13 +395,7 @@ class Session:
         in the user's stories made first (shipped files are never opened for writing)."""
         if not story.example:
             return story.path
-        target = self.library.home.stories_dir / f"{story.id}.md"
-        if target.exists():
-            return target
-        text = story.path.read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^example\s*=\s*true\s*\n", "", text, count=1)
-        write_private(target, text)
-        return target
+        return own_copy(story, self.library.home.stories_dir)
 
     def reload(self) -> None:
         """Re-read the bank and decks (after an edit) and re-sync the cards."""

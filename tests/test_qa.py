@@ -206,3 +206,34 @@ def test_one_rehearsal_in_full_wraps_to_the_terminal_and_names_its_grade(bank_ho
     assert all(len(line) <= 80 for line in lines), lines
     assert "Pages went from 41 to 9." in lines  # the answer's own line breaks are kept
     assert "grade: 3 (Good)" in lines
+
+
+def test_story_edit_on_an_example_copies_it_as_the_drill_does(home, tmp_path, monkeypatch):
+    """`drill story edit eu-data-residency` said `copy it with drill story new`, which copies
+    nothing; `E` in the drill copies the example into the user's stories and opens the copy."""
+    from drill.decks import shipped_decks_dir
+
+    shipped = shipped_decks_dir() / "examples" / "eu-data-residency.md"
+    before = shipped.read_text()
+    opened = tmp_path / "opened"
+    script = tmp_path / "ed.py"
+    script.write_text(
+        f"import sys, pathlib\npathlib.Path({str(opened)!r}).write_text(sys.argv[-1])\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    result = run("story", "edit", "eu-data-residency")
+    assert result.exit_code == 0, result.output
+    copy = home.stories_dir / "eu-data-residency.md"
+    assert opened.read_text() == str(copy) and shipped.read_text() == before
+    assert "example = true" not in copy.read_text()
+    assert "Copied the example" in result.output
+
+
+def test_story_rm_of_an_unknown_id_lists_only_the_users_own_stories(bank_home):
+    result = run("story", "rm", "nosuch", "--yes")
+    assert result.exit_code == 1
+    assert "invoices, mentor" in result.output
+    assert "eu-data-residency" not in result.output  # examples are not in stories/
+    result = run("story", "rm", "eu-data-residency", "--yes")
+    assert "drill story new" not in result.output
+    assert "`drill story edit eu-data-residency`" in result.output

@@ -34,9 +34,12 @@ def own_story(app, story_id: str):
         return path
     if (app.library.examples_dir / f"{story_id}.md").exists():
         raise DrillError(
-            f"{story_id!r} is a shipped example; copy it with `drill story new` to make your own"
+            f"{story_id!r} is a shipped example, not one of your stories; "
+            f"`drill story edit {story_id}` copies it into your stories to make it your own"
         )
-    known = ", ".join(sorted(app.library.bank.stories)) or "none yet"
+    from drill.bank import story_files
+
+    known = ", ".join(sorted(p.stem for p in story_files(app.home.stories_dir))) or "none yet"
     raise DrillError(f"no story {story_id!r} in {app.home.stories_dir} (stories: {known})")
 
 
@@ -223,11 +226,19 @@ def story_show(story_id: str) -> None:
 @story.command("edit")
 @click.argument("story_id", metavar="ID", shell_complete=complete_story)
 def story_edit(story_id: str) -> None:
-    """Open a story in $EDITOR; its history stays with it."""
+    """Open a story in $EDITOR; its history stays with it (an example: your own copy)."""
     from drill.editor import open_in_editor
 
+    from drill.bank import own_copy
+
     app = App()
-    path = own_story(app, story_id)
+    example = app.library.bank.stories.get(story_id)
+    mine = app.home.stories_dir / f"{story_id}.md"
+    if example is not None and example.example and not mine.exists():
+        path = own_copy(example, app.home.stories_dir)  # as `E` in the drill does
+        click.echo(f"Copied the example to {path}: it is your own story now.")
+    else:
+        path = own_story(app, story_id)
     open_in_editor(path)
     report_story(app, path)
 
