@@ -227,9 +227,8 @@ def story_show(story_id: str) -> None:
 @click.argument("story_id", metavar="ID", shell_complete=complete_story)
 def story_edit(story_id: str) -> None:
     """Open a story in $EDITOR; its history stays with it (an example: your own copy)."""
-    from drill.editor import open_in_editor
-
     from drill.bank import own_copy
+    from drill.editor import open_in_editor
 
     app = App()
     example = app.library.bank.stories.get(story_id)
