@@ -182,10 +182,11 @@ class Library:
         """Every card that should be active: (kind, ref, facet, position)."""
         wanted = []
         stories = self.stories
+        key = self.answer_key  # the examples' own answers, while they are in play
         position = 0
         for question in self.questions.values():
             wanted.append(("question", question.id, "", position))
-            if mappings.get(question.id, set()) & stories.keys():
+            if (mappings.get(question.id, set()) | key.get(question.id, set())) & stories.keys():
                 wanted.append(("pick", question.id, "", position))
             position += 1
         for story in stories.values():

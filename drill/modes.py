@@ -171,8 +171,11 @@ class MapSession(Session):
         """Active questions that no story answers yet, offered for mapping first."""
         mappings = self.store.mappings()
         stories = self.library.stories.keys()
+        key = self.library.answer_key  # the examples answer their own questions
         return [
-            q for q in self.library.questions.values() if not (mappings.get(q.id, set()) & stories)
+            q
+            for q in self.library.questions.values()
+            if not ((mappings.get(q.id, set()) | key.get(q.id, set())) & stories)
         ]
 
     def new_allowed(self, introduced: dict[str, int]) -> int:

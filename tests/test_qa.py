@@ -237,3 +237,36 @@ def test_story_rm_of_an_unknown_id_lists_only_the_users_own_stories(bank_home):
     result = run("story", "rm", "eu-data-residency", "--yes")
     assert "drill story new" not in result.output
     assert "`drill story edit eu-data-residency`" in result.output
+
+
+def test_a_fresh_home_sprints_on_the_examples_answer_key(home):
+    """`drill map` in a fresh home said `117 questions have no story yet` and then `No picks
+    this time: no question is mapped`, though the examples ship their answer key and the
+    daily drill grades picks against it."""
+    from drill.home import clock_from_env
+    from drill.library import Library, sync
+    from drill.modes import MapSession
+    from drill.store import Store
+
+    store = Store(home.db_path)
+    library = Library(home, home.config())
+    assert library.bank.only_examples and library.answer_key
+    sync(store, library, "2026-12-01T08:00:00+00:00")
+    sprint = MapSession(store, library, clock_from_env, fuzz=False)
+    assert len(sprint.unmapped()) < len(library.questions) - 10
+    prompt = sprint.next_card()
+    assert prompt is not None and prompt.kind == "pick" and prompt.mapped
+    result = sprint.answer_pick(prompt, sorted(prompt.mapped)[0], 1.0)
+    assert result.right
+
+
+def test_after_a_typo_in_the_sprint_the_prompt_is_still_story(bank_home):
+    """Regression from the first near-miss fix: the message took the prompt's place."""
+    from drill.ui.modes import run_map
+    from tests.samples import MINI
+    from tests.test_modes import drive, map_session
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    _, screen = drive(run_map, map_session(bank_home), "zzz-nothing\rinvoices\r\x04")
+    assert screen.count("No story matches 'zzz-nothing'") == 1

@@ -213,6 +213,6 @@ def pick_story(term: Terminal, stories: list, message: str = "Story> "):
         story, options = resolve_story(typed, stories)
         if story is not None:
             return story
-        message = unmatched(typed, options, stories)
-        message += "" if message.endswith("?") else "."
-        term.say(term.wrap(f"{message} Try again (Tab lists them, Enter gives up)."))
+        why = unmatched(typed, options, stories)
+        why += "" if why.endswith("?") else "."
+        term.say(term.wrap(f"{why} Try again (Tab lists them, Enter gives up)."))
