@@ -270,3 +270,21 @@ def test_after_a_typo_in_the_sprint_the_prompt_is_still_story(bank_home):
     bank_home.config_path.write_text('decks = ["mini"]\n')
     _, screen = drive(run_map, map_session(bank_home), "zzz-nothing\rinvoices\r\x04")
     assert screen.count("No story matches 'zzz-nothing'") == 1
+
+
+def test_an_error_in_a_terminal_wraps_at_words(bank_home):
+    """`drill: no question 'nosuch'; ids look like ... (`dril` / `l mapping show`)`: an error
+    longer than the terminal broke its last command in two. Piped, it stays one line."""
+    import os
+    import subprocess
+
+    from tests.harness import DRILL, Pty
+
+    child = Pty("rehearse", "nosuch", env=dict(os.environ), rows=24, columns=80)
+    child.wait_exit()
+    shown = child.text()
+    assert "`drill mapping show`" in shown, shown
+    args = [DRILL, "mapping", "set", "mini/nosuch", "invoices"]
+    piped = subprocess.run(args, capture_output=True, text=True)
+    assert piped.returncode == 1 and "`drill mapping show`" in piped.stderr
+    assert len(piped.stderr.splitlines()) == 1 and len(piped.stderr) > 80

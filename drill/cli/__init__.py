@@ -15,6 +15,25 @@ from drill.cli import coach, core, data, modes, shell, story
 from drill.errors import DrillError
 
 
+def fail(message: str) -> None:
+    """The one-line error; in a terminal, wrapped at words so no command or path is broken
+    across the edge (piped, it stays one line for scripts and logs)."""
+    text = f"drill: {message}"
+    if sys.stderr.isatty():
+        import shutil
+        import textwrap
+
+        width = shutil.get_terminal_size((80, 24)).columns - 1
+        text = textwrap.fill(
+            text,
+            max(40, width),
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    click.echo(text, err=True)
+
+
 class DrillGroup(click.Group):
     """Turns DrillError into a one-line message and exit 1, never a traceback."""
 
@@ -22,13 +41,13 @@ class DrillGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DrillError as exc:
-            click.echo(f"drill: {exc}", err=True)
+            fail(str(exc))
             sys.exit(1)
         except sqlite3.Error as exc:  # a lock past the timeout, a damaged or read-only file
             from drill.database import database_error
             from drill.home import home_dir
 
-            click.echo(f"drill: {database_error(home_dir() / 'drill.db', exc)}", err=True)
+            fail(database_error(home_dir() / "drill.db", exc))
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("", err=True)
@@ -56,7 +75,7 @@ def main() -> None:
     try:
         cli(prog_name="drill")
     except DrillError as exc:  # raised while building contexts
-        click.echo(f"drill: {exc}", err=True)
+        fail(str(exc))
         sys.exit(1)
 
 
