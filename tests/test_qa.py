@@ -288,3 +288,22 @@ def test_an_error_in_a_terminal_wraps_at_words(bank_home):
     piped = subprocess.run(args, capture_output=True, text=True)
     assert piped.returncode == 1 and "`drill mapping show`" in piped.stderr
     assert len(piped.stderr.splitlines()) == 1 and len(piped.stderr) > 80
+
+
+def test_rehearse_says_why_it_suggests_again_and_shows_the_question(bank_home):
+    """A typed rehearsal with the wrong story ended on `1 Again* ...` with no word of the
+    answer key, and the question had scrolled away."""
+    from drill.ui.modes import run_rehearse
+    from tests.samples import MINI
+    from tests.test_modes import drive, rehearse_session
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    store, session = rehearse_session(bank_home)
+    store.map_story("mini/big-call", "invoices", "x")
+    prompt = session.prompt_for(store.card_for("question", "mini/big-call"))
+    keys = "mentor\rI paired with her on mocks.\x1b\rNo idea.\x1b\r1"
+    _, screen = drive(lambda s, t: run_rehearse(s, prompt, 180, t), session, keys)
+    before_grade = screen[screen.rindex("No idea.") : screen.rindex("1 Again")]
+    assert "answer key has invoices" in before_grade
+    assert prompt.wording.split()[0] in before_grade  # the question, again, above the grade
