@@ -293,6 +293,8 @@ def test_an_error_in_a_terminal_wraps_at_words(bank_home):
 def test_rehearse_says_why_it_suggests_again_and_shows_the_question(bank_home):
     """A typed rehearsal with the wrong story ended on `1 Again* ...` with no word of the
     answer key, and the question had scrolled away."""
+    import re
+
     from drill.ui.modes import run_rehearse
     from tests.samples import MINI
     from tests.test_modes import drive, rehearse_session
@@ -307,3 +309,4 @@ def test_rehearse_says_why_it_suggests_again_and_shows_the_question(bank_home):
     before_grade = screen[screen.rindex("No idea.") : screen.rindex("1 Again")]
     assert "answer key has invoices" in before_grade
     assert prompt.wording.split()[0] in before_grade  # the question, again, above the grade
+    assert re.search(r"1 Again\* \S+ · 2 Hard \S+ · 3 Good \S+ · 4 Easy \S+", screen)

@@ -252,6 +252,7 @@ def rehearsal_grade_line(term: Terminal, reveal) -> str:
     """Only the keys that work here: the four grades, Enter, ? and q."""
     parts = [
         f"<key>{rating}</key> {name}{'*' if rating == reveal.suggested else ''}"
+        f" {escape(reveal.intervals[rating])}"  # the next interval each grade gives
         for rating, name in RATINGS.items()
     ]
     line = " · ".join(parts)
