@@ -310,3 +310,25 @@ def test_rehearse_says_why_it_suggests_again_and_shows_the_question(bank_home):
     assert "answer key has invoices" in before_grade
     assert prompt.wording.split()[0] in before_grade  # the question, again, above the grade
     assert re.search(r"1 Again\* \S+ · 2 Hard \S+ · 3 Good \S+ · 4 Easy \S+", screen)
+
+
+def test_line_mode_messages_wrap_at_words():
+    """`... '-', '_' or '.', e.g. billin` / `g-split` at the Id> prompt of story new: plain
+    messages in the line-mode prompts ran past the edge and broke a word."""
+    import io
+
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from drill.ui.terminal import Terminal
+
+    buffer = io.StringIO()
+    term = Terminal(output=PlainTextOutput(buffer))
+    message = (
+        "'test-storyBad id!': use lowercase letters, digits, '-', '_' or '.', e.g. billing-split"
+    )
+    term.say(message)
+    term.say("label        a table row  stays   as it is")
+    lines = buffer.getvalue().replace("\r", "").splitlines()
+    assert all(len(line) < term.width() for line in lines), lines
+    assert lines[-1] == "label        a table row  stays   as it is"
+    assert any(line.endswith("billing-split") for line in lines)

@@ -120,6 +120,16 @@ class Terminal:
         )
 
     def say(self, text: str | HTML | FormattedText = "") -> None:
+        if isinstance(text, str):  # a plain line longer than the terminal breaks at a word
+            import textwrap
+
+            width = self.width() - 1
+            text = "\n".join(
+                textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+                if len(line) > width
+                else line
+                for line in text.split("\n")
+            )
         print_formatted_text(text, output=self.output, style=STYLE)
 
     def _toolbar(self):
