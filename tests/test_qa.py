@@ -332,3 +332,18 @@ def test_line_mode_messages_wrap_at_words():
     assert all(len(line) < term.width() for line in lines), lines
     assert lines[-1] == "label        a table row  stays   as it is"
     assert any(line.endswith("billing-split") for line in lines)
+
+
+def test_story_new_asks_again_for_a_level_it_does_not_know(home):
+    """`principal` at the level prompt was dropped without a word (the story kept `senior`),
+    and `Staff` was refused for its capital."""
+    from drill.bank import read_story
+    from tests.test_story_new import FULL, guided, new_draft
+
+    keys = FULL.replace("\r  # level default", "")
+    keys = FULL.replace(
+        "ownership deep, bias-for-action\r\r", "ownership deep\r\x15principal\r\x15Staff\r"
+    )
+    path, screen = guided(new_draft(home), keys)
+    assert "'principal' is not a level" in screen
+    assert read_story(path)[0].level == "staff"
