@@ -347,3 +347,25 @@ def test_story_new_asks_again_for_a_level_it_does_not_know(home):
     path, screen = guided(new_draft(home), keys)
     assert "'principal' is not a level" in screen
     assert read_story(path)[0].level == "staff"
+
+
+def test_grade_keys_line_drops_whole_keys_when_narrow(bank_home):
+    """At 60 columns the keys under the grade line ended `r rubric  ? hel`: laid out for 200
+    columns, then cut by the window."""
+    import os
+
+    from tests.harness import Pty
+    from tests.samples import MINI
+    from tests.test_screen import to_grade_line
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    child = Pty(env=dict(os.environ), rows=24, columns=60)
+    try:
+        shown = to_grade_line(child)
+        line = next(line for line in shown.splitlines() if line.startswith("Enter="))
+        assert len(line) <= 60
+        last = line.split("  ")[-1]
+        assert last in {"u undo", "s skip", "E edit", "f story", "r rubric", "? help", "q quit"}
+    finally:
+        child.close()
