@@ -369,3 +369,20 @@ def test_grade_keys_line_drops_whole_keys_when_narrow(bank_home):
         assert last in {"u undo", "s skip", "E edit", "f story", "r rubric", "? help", "q quit"}
     finally:
         child.close()
+
+
+def test_u_with_nothing_to_undo_keeps_the_grade_line(bank_home):
+    """`u` at the first grade line said `Nothing to undo` and threw the typed answer away,
+    starting the card again at Story> (where the next key, `3`, was taken as a story name)."""
+    from tests.samples import MINI
+    from tests.test_ui_daily import drive
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    store, summary, screen = drive(
+        bank_home, "invoices\ry a worker\r\r9 hours to 40 minutes\ru3\x04"
+    )
+    assert "Nothing to undo in this session." in screen
+    assert "No story matches '3'" not in screen
+    assert [r["rating"] for r in store._all("select rating from reviews")] == [3]
+    assert summary.reviewed == 1

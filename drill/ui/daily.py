@@ -144,7 +144,10 @@ def card_flow(session: Session, screen: ReviewScreen, prompt: Prompt, welcome: b
             except DrillError as exc:  # another session reviewed that card since
                 screen.say([("class:warn", str(exc))])
                 continue
-            screen.say("Undid the last grade." if undone else "Nothing to undo in this session.")
+            if not undone:  # the card on screen stays, with what was typed for it
+                screen.say("Nothing to undo in this session.")
+                continue
+            screen.say("Undid the last grade.")
             return
         if action == "s":
             session.skip(prompt)
