@@ -386,3 +386,13 @@ def test_u_with_nothing_to_undo_keeps_the_grade_line(bank_home):
     assert "No story matches '3'" not in screen
     assert [r["rating"] for r in store._all("select rating from reviews")] == [3]
     assert summary.reviewed == 1
+
+
+def test_story_list_with_only_a_broken_story_does_not_invite_a_first_one(home):
+    """With the user's one story broken, `story list` ended `Only the shipped examples so far:
+    drill story new adds one of your own`, as if they had written none."""
+    (home.stories_dir / "mine.md").write_text('+++\ntitle = "x\n+++\n# X\n')
+    result = CliRunner().invoke(cli, ["story", "list"])
+    assert "mine.md:1" in result.output
+    assert "drill story new" not in result.output
+    assert "examples stand in" in result.output

@@ -185,13 +185,12 @@ def story_list(as_json: bool) -> None:
     for problem in bank.problems:
         click.echo(str(problem), err=True)
     if bank.only_examples:
-        click.echo(
-            _fill(
-                "Only the shipped examples so far: `drill story new` adds one of your own.",
-                width,
-                "",
-            )
+        text = (
+            "Your own stories have errors (above); the examples stand in until one is fixed."
+            if app.library.own_story_errors
+            else "Only the shipped examples so far: `drill story new` adds one of your own."
         )
+        click.echo(_fill(text, width, ""))
 
 
 def _fill(text: str, width: int, rest: str, first: str = "") -> str:
