@@ -396,3 +396,22 @@ def test_story_list_with_only_a_broken_story_does_not_invite_a_first_one(home):
     assert "mine.md:1" in result.output
     assert "drill story new" not in result.output
     assert "examples stand in" in result.output
+
+
+def test_cram_says_what_it_is_for_while_it_runs(bank_home):
+    """The `Cram for ...` line was printed before the review screen took the terminal, so
+    during a cram nothing on screen told it from the daily drill."""
+    import os
+
+    from tests.harness import Pty
+    from tests.samples import MINI
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    child = Pty("cram", "--in", "2d", env=dict(os.environ), rows=24, columns=80)
+    try:
+        shown = child.wait_for(r"Story>|Recall>")
+        shown = child.settle()
+        assert "Cram for" in shown, shown
+    finally:
+        child.close()

@@ -113,7 +113,12 @@ def run_cram(session: CramSession, terminal: Terminal | None = None) -> None:
     when = session.clock().local(session.interview).strftime("%a %d %b %H:%M")
     note = "" if session.reschedule else " Reviews are logged; schedules stay as they were."
     term.say(HTML(f"<b>Cram for {when}.</b> Weakest at interview time first.{escape(note)}"))
-    run_daily(session, term)
+    from drill.ui.screen import ReviewScreen
+
+    screen = ReviewScreen(input=term.input, output=term.output)
+    loop = f"the {session.deck} loop on " if session.deck else ""
+    screen.say(f"Cram for {loop}{when}: weakest at interview time first.{note}")  # in view
+    run_daily(session, term, screen)
     term.say(render_readiness(session))
 
 
