@@ -38,6 +38,8 @@ def render(counts: dict, fmt: str = "text", color: bool = False) -> str:
     if counts["next_interview"]:
         lines.append(f"next interview {counts['next_interview']}")
     if ready := counts.get("interview_readiness"):
+        if ready.get("today"):  # the drill follows the plan: say what it adds to the day
+            lines.append(f"plan: {ready['today']} of today's cards are for {ready['company']}")
         lines.append(
             f"plan: recall at the interview {ready['recall_now']:.0%} now, "
             f"{ready['recall_planned']:.0%} if followed"

@@ -415,3 +415,19 @@ def test_cram_says_what_it_is_for_while_it_runs(bank_home):
         assert "Cram for" in shown, shown
     finally:
         child.close()
+
+
+def test_status_text_says_how_many_cards_the_plan_gives_today(bank_home):
+    """`due 3 · new 9` while the drill opened on `45 of today's cards are for amazon`: the
+    text never said the plan had added to the day."""
+    import json
+
+    from tests.samples import MINI
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    assert run("plan", "add", "mini", "2026-12-02 10:00").exit_code == 0
+    ready = json.loads(run("status", "--json").output)["interview_readiness"]
+    assert ready["today"] > 0
+    text = run("status").output
+    assert f"plan: {ready['today']} of today's cards are for mini" in text
