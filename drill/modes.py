@@ -134,6 +134,8 @@ class MapSession(Session):
     def status(self) -> str:
         """The toolbar: picks done, and the countdown or what the keys do."""
         done = f" {self.done}/{max(self.queue_size, self.done)}"
+        if not (self.done or self.queue_size):  # the sprint has not started
+            done = " pick sprint"
         left = self.time_left()
         if left is None:
             return done + " · ? help · q quits"

@@ -431,3 +431,16 @@ def test_status_text_says_how_many_cards_the_plan_gives_today(bank_home):
     assert ready["today"] > 0
     text = run("status").output
     assert f"plan: {ready['today']} of today's cards are for mini" in text
+
+
+def test_map_toolbar_before_the_sprint_shows_no_zero_count(bank_home):
+    """The mapping offer sat over a toolbar reading ` 0/0 · ? help · q quits`."""
+    from tests.samples import MINI
+    from tests.test_modes import map_session
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    sprint = map_session(bank_home)
+    assert "0/0" not in sprint.status() and "pick sprint" in sprint.status()
+    sprint.next_card()
+    assert "0/2" in sprint.status()
