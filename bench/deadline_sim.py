@@ -38,7 +38,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from drill import planner, scheduling  # noqa: E402
-from drill.scheduling import Memory, QueueCard  # noqa: E402
+from drill.cards import Card  # noqa: E402
+from drill.scheduling import Memory  # noqa: E402
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 TARGET = 0.9
@@ -106,7 +107,9 @@ def recall_at(memory: Memory, at: datetime, parameters) -> float:
 def choose(strategy, cards, now, interview, cap, parameters) -> list[SimCard]:
     """The day's cards, in order, at most `cap`."""
     by_id = {c.id: c for c in cards}
-    queue_cards = [QueueCard(c.id, c.kind, c.group, c.memory, c.position) for c in cards]
+    queue_cards = [
+        Card(c.id, c.kind, c.group, position=c.position, memory=c.memory) for c in cards
+    ]  # the sim's group is unique per story or question: it serves as the ref
     if strategy == "c":
         relevant = [c for c in cards if c.relevant]
         plan = planner.plan(
@@ -131,7 +134,7 @@ def choose(strategy, cards, now, interview, cap, parameters) -> list[SimCard]:
         queue = scheduling.build_queue(others, now, {}, 0)  # new unrelated cards wait
         ids = planner.daily_order(plan.today(), [q.id for q in queue], set(), cap)
         return [by_id[i] for i in ids]
-    at_risk: list[QueueCard] = []
+    at_risk: list[Card] = []
     if strategy == "b":
         scored = sorted(
             (recall_at(q.memory, interview, parameters), q.id)
