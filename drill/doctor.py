@@ -15,6 +15,7 @@ from pathlib import Path
 from drill.migrations import LATEST
 
 EXPECTED_TABLES = {"cards", "reviews", "mappings", "plans", "params", "meta", "rehearsals"}
+EXPECTED_TABLES |= {"assignments", "loops"}  # drill assign, drill loop
 
 
 @dataclass(frozen=True)

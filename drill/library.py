@@ -49,13 +49,16 @@ class Library:
         and stories are cached apart, so editing a story does not re-parse the questions.
         """
         key = self._fingerprint(self._deck_files())
-        cached = _read_cache(self.cache_dir / "decks.pickle", key)
+        # one file per set of decks: a `--company` run and a plain one do not evict each other
+        names = hashlib.sha1(",".join(self.deck_names).encode()).hexdigest()[:12]
+        path = self.cache_dir / f"decks-{names}.pickle"
+        cached = _read_cache(path, key)
         if cached is not None:
             return cached
         user = self.home.decks_dir / TAXONOMY_FILE
         taxonomy = load_taxonomy(user if user.is_file() else self.shipped / TAXONOMY_FILE)
         decks = load_decks([self.shipped, self.home.decks_dir], self.deck_names, taxonomy[0])
-        _write_cache(self.cache_dir / "decks.pickle", key, (taxonomy, decks))
+        _write_cache(path, key, (taxonomy, decks))
         return taxonomy, decks
 
     @cached_property

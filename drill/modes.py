@@ -48,6 +48,10 @@ class CramSession(Session):
         stories = (
             set().union(*(mappings.get(r.ref, set()) for r in questions)) if questions else set()
         )
+        if self.deck:  # and the stories the loop's story plan gives its principles
+            from drill.assign import assigned_stories
+
+            stories |= set(assigned_stories(self.store, self.deck)) & self.library.stories.keys()
         if not stories:
             stories = set(self.library.stories)
         return questions + [r for r in rows if r.kind == "story" and r.ref in stories]

@@ -247,6 +247,7 @@ def readiness(
 def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
     """Every figure `drill stats` shows, as plain data."""
     from drill import scheduling
+    from drill.assign import planned_readiness
     from drill.decks import company_deck, deck_paths
 
     today = clock.study_day(config.day_starts_at)
@@ -283,6 +284,12 @@ def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
                 stories_in_play,
                 lambda c: c.recall_at(at, parameters),
                 config.desired_retention,
+            ),
+            "loop": planned_readiness(
+                store,
+                clock.utc,
+                config.desired_retention,
+                lambda c, moment: c.recall_at(moment, parameters),
             ),
         }
     window_ms = sum(r["duration_ms"] or 0 for r in log)

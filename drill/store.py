@@ -26,6 +26,7 @@ from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
 from drill.records import Rehearsal
 from drill.store_cards import CardQueries, StaleCard  # noqa: F401  (raised by record_review)
+from drill.store_loop import LoopRecords
 from drill.store_params import ParameterQueries
 from drill.upkeep import Upkeep
 
@@ -50,8 +51,8 @@ class StatusCounts:
     next_at: str | None  # UTC ISO
 
 
-class Store(Upkeep, ParameterQueries, CardQueries):  # cards and reviews: store_cards.py
-    """drill.db: cards, reviews, mappings, plans, parameters, rehearsals."""
+class Store(Upkeep, ParameterQueries, CardQueries, LoopRecords):  # see store_cards, store_loop
+    """drill.db: cards, reviews, mappings, plans, parameters, rehearsals, story plans, loops."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path) if path != ":memory:" else None
@@ -317,6 +318,8 @@ class Store(Upkeep, ParameterQueries, CardQueries):  # cards and reviews: store_
         "plans": "id",
         "params": "id",
         "rehearsals": "id",
+        "assignments": "framework, target",
+        "loops": "id",
     }
 
     def review_log(self, since_day: str | None = None) -> list[dict]:

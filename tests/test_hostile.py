@@ -587,3 +587,20 @@ def test_a_grade_after_an_import_replaced_the_database_is_refused(bank_home, tmp
         session.grade(prompt, Answer(story="invoices"), 3)
     store.close()
     assert Store(bank_home.db_path).review_count() == 0
+
+
+def test_two_sets_of_decks_keep_their_parse_caches_apart(bank_home, monkeypatch):
+    from drill import library as library_module
+    from drill.library import Library
+
+    config = bank_home.config()
+    Library(bank_home, config)._parsed_decks  # noqa: B018
+    Library(bank_home, config, ("amazon",))._parsed_decks  # noqa: B018
+    parsed = []
+    real = library_module.load_decks
+    monkeypatch.setattr(
+        library_module, "load_decks", lambda *a, **k: parsed.append(1) or real(*a, **k)
+    )
+    Library(bank_home, config)._parsed_decks  # noqa: B018
+    Library(bank_home, config, ("amazon",))._parsed_decks  # noqa: B018
+    assert parsed == []  # both read back from their own cache files

@@ -73,6 +73,11 @@ def status(as_json: bool, fmt: str | None, color: bool) -> None:
         from drill.interview import readiness
 
         counts["interview_readiness"] = readiness(app.store, app.library, app.clock())
+        from drill.assign import planned_readiness  # the story plan (`drill assign`)
+
+        counts["planned_loop"] = planned_readiness(
+            app.store, app.clock().utc, app.config.desired_retention
+        )
     if errors := own_story_errors(app):
         counts["story_errors"] = [str(problem) for problem in errors]
     # color=True: the codes asked for are kept even when the output is not a terminal
