@@ -19,11 +19,11 @@ class CardRow(TypedDict):
     """A row of `cards` as sqlite gives it (`created` is the store's own)."""
 
     id: int
-    kind: str
+    kind: Kind
     ref: str
     facet: str
     active: int
-    state: str
+    state: State
     step: int | None
     stability: float | None
     difficulty: float | None
@@ -83,10 +83,6 @@ class Card:
     def group(self) -> tuple[str, str]:
         """Siblings share a group (`sibling_group`)."""
         return sibling_group(self.kind, self.ref)
-
-    @property
-    def state(self) -> State:
-        return self.memory.state  # type: ignore[return-value]
 
     @property
     def new(self) -> bool:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # py-fsrs is imported when first needed: a card can be drawn 
     from fsrs import Card as FsrsCard
     from fsrs import Scheduler
 
-    from drill.cards import Card
+    from drill.cards import Card, State
 
 # py-fsrs's State values
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
@@ -26,7 +26,7 @@ LEARN_AHEAD = timedelta(minutes=20)
 class Memory:
     """A card's FSRS state as stored: what py-fsrs needs, plus our counters."""
 
-    state: str = "new"
+    state: State = "new"
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
@@ -48,7 +48,7 @@ class Memory:
             lapses=row["lapses"],
         )
 
-    def to_row(self) -> dict:
+    def to_row(self) -> dict:  # the memory's columns of a `CardRow`
         return {
             "state": self.state,
             "step": self.step,

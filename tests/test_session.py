@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 
+from drill.cards import Card
 from drill.home import clock_from_env, iso
 from drill.library import Library, sync
 from drill.session import Answer, Session
@@ -33,16 +34,18 @@ def test_sync_is_idempotent_and_keyed_by_stable_ids(bank_home):
 def test_grade_commits_review_and_card_then_undo_restores_exactly(bank_home):
     session = make_session(bank_home)
     prompt = session.next_card()
-    before = prompt.card
-    session.grade(prompt, Answer(), 3)
     store = session.store
+    row = "select * from cards where id = ?"
+    before = store._one(row, [prompt.card.id])  # every column, as stored
+    assert prompt.card == Card.from_row(before)
+    session.grade(prompt, Answer(), 3)
     assert store._scalar("select count(*) from reviews") == 1
     after = store.card(prompt.card.id)
     assert (
         after.memory.reps == 1 and after.memory.state == "learning" and after.memory.stability > 0
     )
     session.undo()
-    assert store.card(prompt.card.id) == before
+    assert store._one(row, [prompt.card.id]) == before
     assert store._scalar("select count(*) from reviews") == 0
 
 
