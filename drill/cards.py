@@ -11,7 +11,7 @@ from drill.home import iso, parse_iso
 from drill.scheduling import Memory, recall_at
 
 Kind = Literal["question", "pick", "story"]
-Mode = Literal["daily", "cram", "map", "rehearse"]
+Mode = Literal["daily", "cram", "map", "rehearse", "loop"]  # what a review was part of
 State = Literal["new", "learning", "review", "relearning"]
 
 

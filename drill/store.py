@@ -1,7 +1,8 @@
 """The daily work on drill.db: cards, reviews, mappings, plans. Every review and its card
 update commit together. SQL lives here and in its neighbours: `database.py` (opening the
-file safely), `upkeep.py` (doctor's and the backup's queries) and `store_params.py` (FSRS
-parameters: the optimizer's log, adopting and reverting)."""
+file safely), `store_cards.py` (cards, given out as `Card`, and their reviews), `upkeep.py`
+(doctor's and the backup's queries) and `store_params.py` (FSRS parameters: the optimizer's
+log, adopting and reverting)."""
 
 from __future__ import annotations
 
