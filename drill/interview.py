@@ -111,16 +111,16 @@ class InterviewPlan:
     minutes: float
     seconds_per_card: float
     plan: planner.Plan
-    rows: dict[int, Card]  # the relevant cards, by id
+    cards: dict[int, Card]  # the relevant cards, by id
 
     @property
     def relevant(self) -> set[int]:
-        return set(self.rows)
+        return set(self.cards)
 
     def by_story(self) -> list[tuple[str, float, float]]:
         """(story, mean recall at T now, if the plan is followed), weakest first."""
         groups: dict[str, list[int]] = {}
-        for card_id, card in self.rows.items():
+        for card_id, card in self.cards.items():
             if card.kind == "story":
                 groups.setdefault(card.ref, []).append(card_id)
         out = [
@@ -138,7 +138,7 @@ class InterviewPlan:
         plan = self.plan
         return {
             "company": self.company,
-            "cards": len(self.rows),
+            "cards": len(self.cards),
             "recall_now": _round(plan.overall(planned=False)),
             "recall_planned": _round(plan.overall()),
             "ready_now": _round(plan.share_ready(planned=False)),
@@ -237,7 +237,7 @@ def upcoming_plan(store, library, clock: Clock) -> InterviewPlan | None:
 def to_json(interview: InterviewPlan, clock: Clock) -> dict:
     """`drill plan show --json`: the daily load and the predicted recall at interview time."""
     plan = interview.plan
-    refs = {i: card.label for i, card in interview.rows.items()}
+    refs = {i: card.label for i, card in interview.cards.items()}
     return {
         "id": interview.id,
         "at": clock.local(interview.at).isoformat(),
@@ -270,7 +270,7 @@ def render(interview: InterviewPlan, clock: Clock, width: int = 80, color: bool 
     plan = interview.plan
     when = clock.local(interview.at).strftime("%a %d %b %Y %H:%M")
     target = f"{plan.target:.0%}"
-    total = len(interview.rows)
+    total = len(interview.cards)
     lines = [
         f"Plan {interview.id}: {interview.company} on {when}"
         + (f" (deck {interview.deck})" if interview.deck else ""),

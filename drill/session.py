@@ -255,7 +255,7 @@ class Session:
         missing = len(plan.plan.unreachable)
         if missing:
             note += (
-                f". {missing} of {len(plan.rows)} cards cannot reach "
+                f". {missing} of {len(plan.cards)} cards cannot reach "
                 f"{plan.plan.target:.0%} by then at {plan.minutes:g} min a day"
             )
         return note + "."
