@@ -10,6 +10,7 @@ from pathlib import Path
 
 from drill import __version__
 from drill.bank import FACETS, Bank, Story, load_bank, story_files
+from drill.cards import Card
 from drill.decks import (
     TAXONOMY_FILE,
     Deck,
@@ -181,20 +182,21 @@ class Library:
             parts.append(self._stats[path])
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
-    def wanted_cards(self, mappings: dict[str, set[str]]) -> list[tuple[str, str, str, int]]:
-        """Every card that should be active: (kind, ref, facet, position)."""
+    def wanted_cards(self, mappings: dict[str, set[str]]) -> list[Card]:
+        """Every card that should be active, by kind, ref, facet and position (the store gives
+        them their ids: each is `0` here)."""
         wanted = []
         stories = self.stories
         position = 0
         for question in self.questions.values():
-            wanted.append(("question", question.id, "", position))
+            wanted.append(Card(0, "question", question.id, position=position))
             if mappings.get(question.id, set()) & stories.keys():
-                wanted.append(("pick", question.id, "", position))
+                wanted.append(Card(0, "pick", question.id, position=position))
             position += 1
         for story in stories.values():
             for facet in FACETS:
                 if story.facet_text(facet).strip():
-                    wanted.append(("story", story.id, facet, position))
+                    wanted.append(Card(0, "story", story.id, facet, position=position))
             position += 1
         return wanted
 
