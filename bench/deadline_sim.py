@@ -15,10 +15,14 @@ choose the day's cards, on the same banks and the same draws:
   (b) bring-forward: (a) plus today's rule, cards whose recall at T is under the target,
       most at risk first, between due and new;
   (c) the planner (drill/planner.py), re-planned each morning from what happened, then the
-      other cards that are due, in what the cap leaves (unrelated new cards wait).
+      other cards that are due, in what the cap leaves (unrelated new cards wait);
+  (c=) the same, but each day held to the number of reviews (b) made that day on the same
+      seed: the planner's result for no more reviews than (b), day by day.
 
-Printed per horizon: mean recall at T over the relevant cards (never seen counts 0), the
-share at or above the target, reviews (all, and of relevant cards), the largest day.
+Every review counts the same in every strategy (relevant or not). Printed per horizon: mean
+recall at T over the relevant cards (never seen counts 0), the share at or above the target,
+reviews (all, and of relevant cards), non-relevant cards overdue at T (their normal reviews
+pushed past the interview: (c) gives the cap to the interview first), the largest day.
 `--timing` prints how long one plan takes for 60 stories x 5 facets + 2,000 questions over
 14 days.
 """
@@ -38,14 +42,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from drill import planner, scheduling  # noqa: E402
-from drill.scheduling import Memory, QueueCard  # noqa: E402
+from drill.cards import Card  # noqa: E402
+from drill.scheduling import Memory  # noqa: E402
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 TARGET = 0.9
 NEW_PER_DAY = 10
 FIRST_GOOD = 0.8
-STRATEGIES = ("a", "b", "c")
-NAMES = {"a": "(a) plain FSRS", "b": "(b) bring-forward", "c": "(c) planner"}
+STRATEGIES = ("a", "b", "c", "c=")
+NAMES = {
+    "a": "(a) plain FSRS",
+    "b": "(b) bring-forward",
+    "c": "(c) planner",
+    "c=": "(c=) planner on (b)'s daily load",
+}
 
 
 @dataclass
@@ -104,10 +114,15 @@ def recall_at(memory: Memory, at: datetime, parameters) -> float:
 
 
 def choose(strategy, cards, now, interview, cap, parameters) -> list[SimCard]:
-    """The day's cards, in order, at most `cap`."""
+    """The day's cards, in order, at most `cap` (or `cap[0]`: a list is today's and the next
+    days' caps, for the planner)."""
+    caps = [cap] if isinstance(cap, int) else list(cap)
+    cap = caps[0]
     by_id = {c.id: c for c in cards}
-    queue_cards = [QueueCard(c.id, c.kind, c.group, c.memory, c.position) for c in cards]
-    if strategy == "c":
+    queue_cards = [
+        Card(c.id, c.kind, c.group, position=c.position, memory=c.memory) for c in cards
+    ]  # the sim's group is unique per story or question: it serves as the ref
+    if strategy.startswith("c"):
         relevant = [c for c in cards if c.relevant]
         plan = planner.plan(
             [
@@ -125,13 +140,13 @@ def choose(strategy, cards, now, interview, cap, parameters) -> list[SimCard]:
             interview,
             parameters,
             TARGET,
-            cap,
+            caps,
         )
         others = [q for q in queue_cards if not by_id[q.id].relevant]
         queue = scheduling.build_queue(others, now, {}, 0)  # new unrelated cards wait
         ids = planner.daily_order(plan.today(), [q.id for q in queue], set(), cap)
         return [by_id[i] for i in ids]
-    at_risk: list[QueueCard] = []
+    at_risk: list[Card] = []
     if strategy == "b":
         scored = sorted(
             (recall_at(q.memory, interview, parameters), q.id)
@@ -149,6 +164,8 @@ def choose(strategy, cards, now, interview, cap, parameters) -> list[SimCard]:
 
 
 def run(strategy, bank, days, cap, seed, scheduler, parameters) -> dict:
+    """One strategy on one bank; `cap` is an int or a list of caps, day by day."""
+    caps = [cap] * (days + 1) if isinstance(cap, int) else list(cap)
     rng = random.Random(seed * 1_000_003 + days)  # the same draws for every strategy
     cards = [
         SimCard(c.id, c.kind, c.group, c.position, c.relevant, c.memory, c.priority) for c in bank
@@ -157,7 +174,7 @@ def run(strategy, bank, days, cap, seed, scheduler, parameters) -> dict:
     loads, relevant = [], 0
     for day in range(days + 1):
         now = START + timedelta(days=day)
-        today = choose(strategy, cards, now, interview, cap, parameters)
+        today = choose(strategy, cards, now, interview, caps[day:], parameters)
         for minute, card in enumerate(today):
             at = now + timedelta(minutes=minute / 3)
             if card.memory.state == "new":
@@ -168,7 +185,10 @@ def run(strategy, bank, days, cap, seed, scheduler, parameters) -> dict:
         loads.append(len(today))
         relevant += sum(c.relevant for c in today)
     final = [recall_at(c.memory, interview, parameters) for c in cards if c.relevant]
+    owed = [c for c in cards if not c.relevant and c.memory.due and c.memory.due <= interview]
     return {
+        "owed": len(owed),
+        "loads": loads,
         "recall": statistics.fmean(final),
         "share": sum(r >= TARGET for r in final) / len(final),
         "reviews": sum(loads),
@@ -187,17 +207,18 @@ def table(seeds: int, horizons: list[int], cap: int, out=print) -> dict:
         bank = make_bank(random.Random(seed))
         for days in horizons:
             for strategy in STRATEGIES:
+                budget = results[days, "b"][-1]["loads"] if strategy == "c=" else cap
                 results.setdefault((days, strategy), []).append(
-                    run(strategy, bank, days, cap, seed, scheduler, parameters)
+                    run(strategy, bank, days, budget, seed, scheduler, parameters)
                 )
     relevant = sum(c.relevant for c in make_bank(random.Random(0)))
     out(f"{seeds} seeds, cap {cap} a day, {relevant} relevant cards of 450, target {TARGET}")
     out("")
     out(
         "| days | strategy | mean recall at T | cards >= target at T "
-        "| reviews (relevant) | largest day |"
+        "| reviews (relevant) | others overdue at T | largest day |"
     )
-    out("|---|---|---|---|---|---|")
+    out("|---|---|---|---|---|---|---|")
     summary = {}
     for days in horizons:
         for strategy in STRATEGIES:
@@ -207,12 +228,14 @@ def table(seeds: int, horizons: list[int], cap: int, out=print) -> dict:
                 "share": statistics.fmean(r["share"] for r in runs),
                 "reviews": statistics.fmean(r["reviews"] for r in runs),
                 "relevant": statistics.fmean(r["relevant"] for r in runs),
+                "owed": statistics.fmean(r["owed"] for r in runs),
                 "largest": max(r["largest"] for r in runs),
             }
             summary[days, strategy] = row
             out(
                 f"| {days} | {NAMES[strategy]} | {row['recall']:.3f} | {row['share']:.1%} "
-                f"| {row['reviews']:.0f} ({row['relevant']:.0f}) | {row['largest']} |"
+                f"| {row['reviews']:.0f} ({row['relevant']:.0f}) | {row['owed']:.0f} "
+                f"| {row['largest']} |"
             )
     return summary
 

@@ -279,6 +279,12 @@ def main() -> None:
             shutil.copytree(session_home, copy)
             session_mb.append(session_peak_mb(env_for(copy)))
         line("peak memory: a session (12 cards)", session_mb, "MB", BUDGETS["peak_memory_mb"], None)
+        from assign import measure as assign_plan  # bench/assign.py: the story plan, <= 50 ms
+
+        assign_plan(40 if args.quick else 200)
+        assign_cmd = [DRILL, "assign", "--company", "amazon"]
+        plan = timed_runs(lambda: wall(assign_cmd, env_for(work)), runs)
+        line("drill assign --company amazon", plan, "ms", None, floor_ms)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

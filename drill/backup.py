@@ -26,6 +26,7 @@ FORMAT = "drill-backup"
 VERSION = 1
 TEXT_KEYS = ("stories", "decks")  # file name -> text
 TABLE_KEYS = ("cards", "reviews", "mappings", "plans", "params", "rehearsals")
+TABLE_KEYS += ("assignments", "loops")  # drill assign, drill loop
 
 
 # --- the JSON backup --------------------------------------------------------------------------
@@ -225,6 +226,22 @@ FIELD_RULES: dict[str, dict[str, tuple]] = {
         "analysis": (_json_text(dict), "JSON of an object"),
         "rating": (_whole(1, 4), "a grade from 1 to 4"),
     },
+    "assignments": {  # the story plan (`drill assign`)
+        "framework": (_NAME, "a framework id"),
+        "target": (_NAME, "a principle or category id"),
+        "story": (_NAME, "a story id"),
+        "pinned": (_whole(0, 1), "0 or 1"),
+        "created": (_is_time, "an ISO time with offset"),
+    },
+    "loops": {  # the mock loops (`drill loop`)
+        "id": (_whole(1), "a positive whole number"),
+        "at": (_is_time, "an ISO time with offset"),
+        "interviewers": (_whole(0, 100), "a whole number"),
+        "budget_seconds": (_whole(0, 10**7), "seconds"),
+        "transcript": (_json_text(dict), "JSON of an object"),
+        "debrief": (_json_text(dict), "JSON of an object"),
+        "finished": (_whole(0, 1), "0 or 1"),
+    },
 }
 
 
@@ -285,6 +302,8 @@ def parse_backup(text: str | bytes, name: str, tables: dict[str, list[dict]]) ->
             f"backup version {data.get('version')!r} is not one this drill reads ({VERSION}); "
             "upgrade drill or export again"
         )
+    for key in ("assignments", "loops"):  # backups made before `drill loop` lack them
+        data.setdefault(key, [])
     missing = [k for k in ("config", *TEXT_KEYS, *TABLE_KEYS) if k not in data]
     if missing:
         raise fail(f"missing key{'s' * (len(missing) > 1)}: {', '.join(missing)}")
@@ -344,7 +363,7 @@ def parse_backup(text: str | bytes, name: str, tables: dict[str, list[dict]]) ->
     for index, row in enumerate(data["reviews"]):
         if row["card_id"] not in card_ids:
             raise fail(f'"reviews"[{index}]: card {row["card_id"]} is not in "cards"')
-    for table in ("cards", "reviews", "plans", "params", "rehearsals"):
+    for table in ("cards", "reviews", "plans", "params", "rehearsals", "loops"):
         ids = [row.get("id") for row in data[table]]
         if len(ids) != len(set(ids)) or not all(isinstance(i, int) for i in ids):
             raise fail(f'"{table}": every row needs a distinct whole-number "id"')

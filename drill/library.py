@@ -10,6 +10,7 @@ from pathlib import Path
 
 from drill import __version__
 from drill.bank import FACETS, Bank, Story, load_bank, story_files
+from drill.cards import Card
 from drill.decks import (
     TAXONOMY_FILE,
     Deck,
@@ -48,13 +49,16 @@ class Library:
         and stories are cached apart, so editing a story does not re-parse the questions.
         """
         key = self._fingerprint(self._deck_files())
-        cached = _read_cache(self.cache_dir / "decks.pickle", key)
+        # one file per set of decks: a `--company` run and a plain one do not evict each other
+        names = hashlib.sha1(",".join(self.deck_names).encode()).hexdigest()[:12]
+        path = self.cache_dir / f"decks-{names}.pickle"
+        cached = _read_cache(path, key)
         if cached is not None:
             return cached
         user = self.home.decks_dir / TAXONOMY_FILE
         taxonomy = load_taxonomy(user if user.is_file() else self.shipped / TAXONOMY_FILE)
         decks = load_decks([self.shipped, self.home.decks_dir], self.deck_names, taxonomy[0])
-        _write_cache(self.cache_dir / "decks.pickle", key, (taxonomy, decks))
+        _write_cache(path, key, (taxonomy, decks))
         return taxonomy, decks
 
     @cached_property
@@ -178,21 +182,22 @@ class Library:
             parts.append(self._stats[path])
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
-    def wanted_cards(self, mappings: dict[str, set[str]]) -> list[tuple[str, str, str, int]]:
-        """Every card that should be active: (kind, ref, facet, position)."""
+    def wanted_cards(self, mappings: dict[str, set[str]]) -> list[Card]:
+        """Every card that should be active, by kind, ref, facet and position (the store gives
+        them their ids: each is `0` here)."""
         wanted = []
         stories = self.stories
         key = self.answer_key  # the examples' own answers, while they are in play
         position = 0
         for question in self.questions.values():
-            wanted.append(("question", question.id, "", position))
+            wanted.append(Card(0, "question", question.id, position=position))
             if (mappings.get(question.id, set()) | key.get(question.id, set())) & stories.keys():
-                wanted.append(("pick", question.id, "", position))
+                wanted.append(Card(0, "pick", question.id, position=position))
             position += 1
         for story in stories.values():
             for facet in FACETS:
                 if story.facet_text(facet).strip():
-                    wanted.append(("story", story.id, facet, position))
+                    wanted.append(Card(0, "story", story.id, facet, position=position))
             position += 1
         return wanted
 

@@ -135,6 +135,35 @@ def m004_parameter_snapshots(db) -> None:
     )
 
 
+@migration
+def m005_loop(db) -> None:
+    # the story plan of `drill assign` (pins kept apart from solved rows) and the mock loops
+    db["assignments"].create(
+        {"framework": str, "target": str, "story": str, "pinned": int, "created": str},
+        pk=("framework", "target"),
+        not_null={"framework", "target", "pinned"},
+        defaults={"pinned": 0},
+        if_not_exists=True,
+    )
+    db["loops"].create(
+        {
+            "id": int,
+            "at": str,  # UTC ISO, when the loop started
+            "company": str,
+            "framework": str,  # the plan's key: a framework id or "categories"
+            "interviewers": int,
+            "budget_seconds": int,
+            "level": str,  # the target level the debrief reads against
+            "transcript": str,  # JSON: every round said so far, saved after each answer
+            "debrief": str,  # JSON
+            "finished": int,  # 0 when the user quit mid-loop
+        },
+        pk="id",
+        not_null={"at", "transcript"},
+        if_not_exists=True,
+    )
+
+
 LATEST = len(MIGRATIONS)
 
 

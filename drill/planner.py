@@ -5,8 +5,12 @@ retention then, with as few reviews as possible and no day over the cap. For eac
 planner lists review schedules (sets of study days) and predicts, with the FSRS formulas at
 grade Good, the card's recall at T after each; it then gives every card the cheapest schedule
 that reaches the target and fits the days' remaining capacity, spreading the load, and spends
-what capacity is left on the cards that cannot reach it. A review inside the last 48 hours
-counts double, so one lands there only when nothing cheaper outside does the job.
+what capacity is left only on the cards that cannot reach it; a card already at the target gets
+nothing. Cards go in order of what a review gains them (never-seen first, then the lowest
+recall at T), so under a tight cap the cards left out are those that lose least, and cards
+planned for one review each then trade days where that raises recall at T. Among
+schedules of equal cost, fewer reviews inside the last 48 hours win; a review in the last
+session before T (none after it to mend a lapse) counts double.
 
 The plan is a pure function of the cards' current memories and `now`: re-planning after a
 day's reviews (whatever their grades) is calling it again. No SQL, no terminal.
@@ -25,7 +29,7 @@ from drill.scheduling import recall
 FINAL_WINDOW = timedelta(hours=48)
 HORIZON_DAYS = 21  # earlier days keep the normal schedule: three weeks are enough to plan
 MAX_REVIEWS = 4  # per card within the horizon
-FINAL_EXTRA = 1  # a review in the last 48 hours costs this much more than one before
+LAST_EXTRA = 1  # extra cost of a review in the last session before T: no later one mends a lapse
 DAY_SECONDS = 86400.0
 # py-fsrs's FSRS-6 defaults, copied so that a plan never costs the 50 ms of importing py-fsrs
 # (tests/test_planner.py checks the copy)
@@ -146,7 +150,7 @@ def _clamp_difficulty(value: float) -> float:
 class _Option(NamedTuple):  # a tuple: millions are made, a dataclass is far slower to build
     days: tuple[int, ...]
     recall: float  # at T
-    effort: int  # reviews, a review in the final window counting two
+    effort: int  # reviews, one in the last session before T counting two
     final: int  # reviews in the final window
 
 
@@ -162,6 +166,7 @@ class _Options:
         self.offsets = days  # day index -> days from now
         self.finals = finals  # day index -> inside the last 48 hours
         self._days = (days, finals)
+        self.dear = [horizon - off < 1 for off in days]  # no later session before T
         self.first = first  # the first day index a review may go on
         self.card = card
         self.age = None if card.new else (now - card.last_review).total_seconds() / DAY_SECONDS
@@ -178,6 +183,7 @@ class _Options:
             return
         self.limit = limit
         fsrs, w, horizon, offsets, finals = self.fsrs, self.fsrs.w, self.horizon, *self._days
+        dear = self.dear
         factor, decay, floor = fsrs.factor, fsrs.decay, STABILITY_MIN
         card = self.card
         last = None if self.age is None else -self.age
@@ -194,7 +200,7 @@ class _Options:
                     short = s * max(fsrs.short * s ** -w[19], 1.0)
                     grow = fsrs.grow * (11 - d) * s ** -w[9]
                 for j in range(days[-1] + 1 if days else self.first, len(offsets)):
-                    cost = effort + (1 + FINAL_EXTRA if finals[j] else 1)
+                    cost = effort + (1 + LAST_EXTRA if dear[j] else 1)
                     if cost > limit:
                         continue
                     off = offsets[j]
@@ -246,14 +252,15 @@ def plan(
     interview: datetime,
     parameters: Sequence[float],
     target: float,
-    cap: int,
+    cap: int | Sequence[int],
     done_today: int = 0,
     reviewed_today: Iterable[int] = (),
 ) -> Plan:
     """The reviews, day by day from `now` (day 0) to the interview, as described above.
 
-    `cap` is cards a day; `done_today` reviews already made today count against day 0, and
-    cards in `reviewed_today` are not planned again today.
+    `cap` is cards a day (or a list, day by day; the last value holds for later days);
+    `done_today` reviews already made today count against day 0, and cards in
+    `reviewed_today` are not planned again today.
     """
     now, interview = now.astimezone(UTC), interview.astimezone(UTC)
     cards = list(cards)
@@ -262,7 +269,9 @@ def plan(
     days_ahead = [k for k in range(max(0, math.ceil(horizon))) if k < horizon]
     offsets = [float(k) for k in days_ahead]
     window = next((j for j, off in enumerate(offsets) if horizon - off <= HORIZON_DAYS), 0)
-    caps = [max(0, cap - done_today) if k == 0 else cap for k in days_ahead]
+    per_day = [cap] if isinstance(cap, int) else list(cap) or [0]
+    caps = [per_day[min(k, len(per_day) - 1)] for k in days_ahead]
+    caps[:1] = [max(0, caps[0] - done_today)] if caps else []
     finals = [_in_final_window(horizon, off) for off in offsets]
     loads = [0] * len(offsets)
     chosen: dict[int, _Option] = {}
@@ -286,15 +295,16 @@ def plan(
 
     recall_now = {c.id: options_for(c).options[0].recall for c in cards}
     needing = [c for c in cards if recall_now[c.id] < target]
-    # inflexible and cheap first (under a tight cap that reaches the most cards), judged by
-    # what one review does: schedules of two or more are only built for cards being placed
+    # most to gain first (under a tight cap the cards left out lose least), then the company's
+    # own, then inflexible and cheap (that fits the most cards), judged by what one review
+    # does: schedules of two or more are only built for cards being placed
     quick = {}
     for card in needing:
         options = options_for(card)
         options.build(1)
         single = [o.effort for o in options.options if o.days and o.recall >= target]
         quick[card.id] = (min(single), len(single)) if single else (3, 0)
-    needing.sort(key=lambda c: (-c.priority, *quick[c.id], recall_now[c.id], c.id))
+    needing.sort(key=lambda c: (recall_now[c.id], -c.priority, *quick[c.id], c.id))
     capacity = sum(caps)
     full: set[int] = set()  # option lists (by identity) that found no room: loads only grow
     for card in needing:
@@ -309,9 +319,9 @@ def plan(
                 take(card, best)
                 break
             full.add(id(found))
-    # what is left of the cap goes to the cards that cannot reach the target, most gain first
+    # what is left of the cap goes only to the cards that cannot reach the target, most gain first
     short = [c for c in needing if c.id not in chosen]
-    short.sort(key=lambda c: (-c.priority, -recall_now[c.id], c.id))
+    short.sort(key=lambda c: (recall_now[c.id], -c.priority, c.id))
     stuck: set[int] = set()
     for card in short:
         if sum(loads) >= capacity:
@@ -327,6 +337,8 @@ def plan(
             take(card, max(gains, key=lambda o: (o.recall - recall_now[card.id]) / len(o.days)))
         else:
             stuck.add(id(options))
+    if short:  # the cap binds: trade days between single reviews where recall at T gains
+        _swap_singles([c for c in cards if c.id in chosen], chosen, options_for, target)
     by_day: list[list[int]] = [[] for _ in offsets]
     for card_id, option in chosen.items():
         for j in option.days:
@@ -346,6 +358,49 @@ def plan(
         )
     planned = {c.id: chosen[c.id].recall if c.id in chosen else recall_now[c.id] for c in cards}
     return Plan(interview, target, tuple(days), recall_now, planned)
+
+
+def _swap_singles(cards, chosen: dict, options_for, target: float, rounds: int = 3) -> None:
+    """Under a binding cap, exchange the days of cards planned for one review each when the
+    two cards together end nearer T's recall (each keeping the target if it had it), so the
+    day loads stay the same and mean recall at T rises."""
+    singles: dict[int, dict[int, _Option]] = {}
+    for card in cards:
+        option = chosen[card.id]
+        if len(option.days) != 1:
+            continue
+        options = options_for(card)
+        options.build(2)
+        floor = target if option.recall >= target else 0.0
+        singles[card.id] = {
+            o.days[0]: o for o in options.options if len(o.days) == 1 and o.recall >= floor
+        }
+    for _ in range(rounds):
+        moved = False
+        days = sorted({chosen[i].days[0] for i in singles})
+        for a in days:
+            for b in days:
+                if a >= b:
+                    continue
+                there = _moves(singles, chosen, a, b)
+                back = _moves(singles, chosen, b, a)
+                for (gain_ab, i), (gain_ba, k) in zip(there, back, strict=False):
+                    if gain_ab + gain_ba <= 1e-9:
+                        break
+                    chosen[i], chosen[k] = singles[i][b], singles[k][a]
+                    moved = True
+        if not moved:
+            break
+
+
+def _moves(singles, chosen, source: int, dest: int) -> list[tuple[float, int]]:
+    """Cards planned once on `source` that could go to `dest`, best gain first."""
+    out = [
+        (options[dest].recall - chosen[i].recall, i)
+        for i, options in singles.items()
+        if chosen[i].days[0] == source and dest in options
+    ]
+    return sorted(out, reverse=True)
 
 
 def _spread(ids: list[int], groups: dict[int, str]) -> tuple[int, ...]:

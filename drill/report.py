@@ -362,7 +362,22 @@ def render_stats(f: dict, color: bool, width: int | None = None) -> list[str]:
         out.append(
             f"  {ready['unseen']} not studied yet, {ready['at_risk']} below your desired retention"
         )
+        out += _loop_lines(ready.get("loop"))
     return [piece for line in out for piece in _fit(line, width)]
+
+
+def _loop_lines(loop: dict | None) -> list[str]:
+    """The story plan's part of readiness: principles with a drilled story, recall per story."""
+    if not loop or not loop["principles"]:
+        return ["  no story plan yet (`drill assign --company X`)"] if loop else []
+    stories = ", ".join(f"{s} {_pct(r)}" for s, r in loop["stories"].items())
+    return [
+        f"  story plan: {loop['drilled']} of {loop['principles']} principles answered by a "
+        f"drilled story ({loop['covered']} covered)",
+        *textwrap.wrap(
+            f"recall then: {stories}", 76, initial_indent="  ", subsequent_indent="    "
+        ),
+    ]
 
 
 def _cut(text: str, width: int) -> str:

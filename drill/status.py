@@ -44,6 +44,8 @@ def render(counts: dict, fmt: str = "text", color: bool = False) -> str:
             f"plan: recall at the interview {ready['recall_now']:.0%} now, "
             f"{ready['recall_planned']:.0%} if followed"
         )
+    if (loop := counts.get("planned_loop")) and loop["principles"]:  # `drill assign`
+        lines.append(f"story plan: {loop['drilled']}/{loop['principles']} with a drilled story")
     lines += [f"story error: {problem}" for problem in counts.get("story_errors", [])]
     return "\n".join(lines) + "\n"
 

@@ -433,7 +433,7 @@ def _graded_home(bank_home) -> Path:
     card = store.cards()[0]
     from tests.history import log_review
 
-    log_review(store, card["id"], clock_from_env().utc, 3, interval_days=2)
+    log_review(store, card.id, clock_from_env().utc, 3, interval_days=2)
     store.close()
     return bank_home.db_path
 
@@ -502,10 +502,10 @@ def test_a_deleted_write_ahead_log_loses_nothing(bank_home):
     card = store.cards()[1]
     from drill.home import clock_from_env
 
-    log_review(store, card["id"], clock_from_env().utc, 3, interval_days=2)
+    log_review(store, card.id, clock_from_env().utc, 3, interval_days=2)
     for suffix in ("-wal", "-shm"):
         db.with_name(db.name + suffix).unlink()
-    log_review(store, store.cards()[2]["id"], clock_from_env().utc, 4, interval_days=3)
+    log_review(store, store.cards()[2].id, clock_from_env().utc, 4, interval_days=3)
     other = Store(db)  # another process's view: it must see all three reviews
     assert other.review_count() == 3
     other.close()
@@ -557,13 +557,13 @@ def test_a_grade_never_lands_on_another_card_that_took_the_same_id(bank_home):
     store = Store(bank_home.db_path)
     session = Session(store, Library(bank_home, bank_home.config()), clock_from_env, fuzz=False)
     prompt = session.next_card()
-    card_id = prompt.card["id"]
-    other = [c for c in store.cards() if c["kind"] != prompt.card["kind"]][0]
+    card_id = prompt.card.id
+    other = [c for c in store.cards() if c.kind != prompt.card.kind][0]
     with store.transaction():  # as an import would: same id, another card, same schedule
-        store.conn.execute("delete from cards where id = ?", [other["id"]])
+        store.conn.execute("delete from cards where id = ?", [other.id])
         store.conn.execute(
             "update cards set kind = ?, ref = ?, facet = ? where id = ?",
-            [other["kind"], other["ref"], other["facet"], card_id],
+            [other.kind, other.ref, other.facet, card_id],
         )
     with pytest.raises(StaleCard):
         session.grade(prompt, Answer(story="invoices"), 3)
@@ -587,3 +587,20 @@ def test_a_grade_after_an_import_replaced_the_database_is_refused(bank_home, tmp
         session.grade(prompt, Answer(story="invoices"), 3)
     store.close()
     assert Store(bank_home.db_path).review_count() == 0
+
+
+def test_two_sets_of_decks_keep_their_parse_caches_apart(bank_home, monkeypatch):
+    from drill import library as library_module
+    from drill.library import Library
+
+    config = bank_home.config()
+    Library(bank_home, config)._parsed_decks  # noqa: B018
+    Library(bank_home, config, ("amazon",))._parsed_decks  # noqa: B018
+    parsed = []
+    real = library_module.load_decks
+    monkeypatch.setattr(
+        library_module, "load_decks", lambda *a, **k: parsed.append(1) or real(*a, **k)
+    )
+    Library(bank_home, config)._parsed_decks  # noqa: B018
+    Library(bank_home, config, ("amazon",))._parsed_decks  # noqa: B018
+    assert parsed == []  # both read back from their own cache files

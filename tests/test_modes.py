@@ -203,12 +203,12 @@ def test_cram_orders_by_recall_at_interview_and_covers_every_story(mini_home):
     store = review_everything(mini_home, rating=4)
     # forget one story facet hard so it is the weakest at interview time
     weak = store.card_for("story", "mentor", "people")
-    store.conn.execute("update cards set stability = 0.5 where id = ?", [weak["id"]])
+    store.conn.execute("update cards set stability = 0.5 where id = ?", [weak.id])
     session = cram_session(mini_home)
     queue = session.queue()
     recalls = [session.recall_at_interview(store.card(c.id)) for c in queue]
-    assert queue[0].id == weak["id"] or recalls[0] == min(recalls)
-    stories = {store.card(c.id)["ref"] for c in queue if c.kind == "story"}
+    assert queue[0].id == weak.id or recalls[0] == min(recalls)
+    stories = {store.card(c.id).ref for c in queue if c.kind == "story"}
     assert stories == {"invoices", "mentor"}
 
 

@@ -13,7 +13,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from drill import planner, scheduling
 from drill.cli import cli
-from drill.home import clock_from_env, parse_iso
+from drill.home import clock_from_env
 from drill.interview import planned_decks
 from drill.library import Library
 from drill.planner import PlanCard
@@ -117,6 +117,37 @@ def test_a_card_that_cannot_be_reached_is_named_and_the_rest_of_the_cap_used():
     assert plan.recall_planned[lost] == 0.0 and plan.share_ready() == pytest.approx(2 / 3)
 
 
+def test_cards_already_at_the_target_get_nothing_even_with_room_to_spare():
+    # ready at T and not due before it under their normal schedule (interval ~ stability)
+    ready = [learned(i, 80.0 + i, 2.0) for i in range(1, 6)]
+    weak = [learned(10, 3.0, 3.0), PlanCard(11)]
+    plan = planner.plan(ready + weak, NOW, at(5, 6), W, 0.9, 45)
+    assert all(plan.recall_now[c.id] >= 0.9 for c in ready)
+    assert all(reviews_of(plan, c.id) == [] for c in ready)
+    assert plan.reviews == len(reviews_of(plan, 10)) + len(reviews_of(plan, 11)) <= 4
+    assert plan.unreachable == []
+
+
+def test_under_a_tight_cap_the_card_with_most_to_gain_gets_the_review():
+    # one review today, the interview tonight: a never-seen card gains far more from it than
+    # the company's own card already at 0.85, so mean recall at T is highest that way
+    almost = PlanCard(1, 10.0, 5.0, NOW - timedelta(days=12), priority=1)
+    plan = planner.plan([almost, PlanCard(2)], NOW, at(0, 10), W, 0.9, 1)
+    assert 0.8 < plan.recall_now[1] < 0.9
+    assert plan.today() == (2,) and plan.recall_planned[2] > 0.9
+    assert plan.unreachable == [1]
+
+
+def test_under_a_tight_cap_single_reviews_trade_days_when_recall_at_t_gains():
+    # two sessions, one review each, three cards short of 0.9: the new card and the weaker
+    # learned one fit. A new card gains most from the later session (0.94 -> 0.98), the
+    # learned one loses little by the earlier (1.00 -> 0.99): together they end higher
+    cards = [PlanCard(1), learned(2, 10.0, 12.0), learned(3, 10.0, 11.0)]
+    plan = planner.plan(cards, NOW, at(1, 6), W, 0.9, 1)
+    assert [day.cards for day in plan.days] == [(2,), (1,)] and plan.unreachable == [3]
+    assert plan.recall_planned[1] > 0.98 and plan.recall_planned[2] > 0.99
+
+
 def test_a_card_reviewed_today_is_not_planned_again_today():
     card = learned(1, 0.2, 0.1)
     plan = planner.plan([card], NOW, at(0, 10), W, 0.9, 10, done_today=1, reviewed_today={1})
@@ -124,13 +155,14 @@ def test_a_card_reviewed_today_is_not_planned_again_today():
     assert plan.recall_planned[1] == plan.recall_now[1] < 0.9
 
 
-def test_new_cards_are_introduced_early_enough_at_two_weeks():
+def test_new_cards_at_two_weeks_get_the_fewest_reviews_and_none_in_the_last_session():
+    # one review reaches 0.9 at T only from 2.25 days before (days 12 and 13, ten a day);
+    # the last morning (day 14) costs double (no later session to mend a lapse), so the other
+    # ten cards get two earlier reviews: 40 in all is the cheapest plan
     plan = planner.plan([PlanCard(i) for i in range(30)], NOW, at(14, 6), W, 0.9, 10)
-    assert plan.unreachable == []
-    for i in range(30):
-        days = reviews_of(plan, i)
-        assert 1 <= len(days) <= 3 and days[0] <= 12
-        assert not any(plan.days[k].final for k in days)  # two weeks leave room before
+    assert plan.unreachable == [] and plan.reviews == 40
+    assert plan.days[14].cards == ()
+    assert sorted(len(reviews_of(plan, i)) for i in range(30)) == [1] * 20 + [2] * 10
 
 
 def test_days_respect_the_cap_and_what_was_done_today():
@@ -161,11 +193,18 @@ def test_deadline_simulation_reduced_run():
     import deadline_sim
 
     lines: list[str] = []
-    table = deadline_sim.table(2, [5], 45, out=lines.append)
+    table = deadline_sim.table(2, [5, 14], 45, out=lines.append)
     assert any(line.startswith("| 5 | (c) planner") for line in lines)
-    planned, brought = table[5, "c"], table[5, "b"]
-    assert planned["largest"] <= 45
-    assert planned["recall"] > brought["recall"] and planned["share"] >= 0.9
+    for days in (5, 14):
+        brought = table[days, "b"]
+        for strategy in ("c", "c="):
+            planned = table[days, strategy]
+            assert planned["largest"] <= 45 and planned["share"] >= 0.95
+            assert planned["recall"] > brought["recall"] + 0.2
+    # held to (b)'s reviews day by day at 5 days; on its own at 14, far fewer than (b)
+    assert table[5, "c="]["reviews"] <= table[5, "b"]["reviews"]
+    assert table[14, "c"]["reviews"] < 0.8 * table[14, "b"]["reviews"]
+    assert table[5, "c"]["relevant"] < table[5, "b"]["reviews"]  # the interview's own share
 
 
 # --- in the product --------------------------------------------------------------------------
@@ -244,14 +283,14 @@ def test_each_day_follows_the_plan_within_the_cap(bank_home, monkeypatch):
         assert f"{len(plan.plan.today())} of today's cards are for amazon" in note
         reviewed = []
         while (prompt := session.next_card()) is not None:
-            reviewed.append(prompt.card["id"])
+            reviewed.append(prompt.card.id)
             session.grade(prompt, Answer(), 3 if rng.random() < 0.85 else 1)
         planned = list(plan.plan.today())
         assert reviewed[: len(planned)] == planned  # the plan's cards first, in its order
         assert len(reviewed) <= plan.cap
         assert not (set(reviewed[len(planned) :]) & plan.relevant)  # then only other due cards
         if day == 0:  # the company's questions come first under a tight cap
-            refs = [session.store.card(i)["ref"] for i in planned]
+            refs = [session.store.card(i).ref for i in planned]
             assert any(ref.startswith("amazon/") for ref in refs)
     monkeypatch.setenv("DRILL_NOW", "2026-12-05T15:00:00+01:00")  # after the interview
     after = session_for(bank_home)
@@ -262,11 +301,11 @@ def test_a_skipped_planned_card_stays_away_today(bank_home):
     Store(bank_home.db_path).add_plan("amazon", "2026-12-04T14:00:00+01:00", "x")
     session = session_for(bank_home)
     first = session.next_card()
-    assert first.card["id"] == session.interview_plan.plan.today()[0]
+    assert first.card.id == session.interview_plan.plan.today()[0]
     session.skip(first)
-    assert session.next_card().card["id"] != first.card["id"]
-    assert first.card["id"] not in {c.id for c in session.queue()}
-    assert parse_iso(session.store.card(first.card["id"])["buried_until"]) > clock_from_env().utc
+    assert session.next_card().card.id != first.card.id
+    assert first.card.id not in {c.id for c in session.queue()}
+    assert session.store.card(first.card.id).buried_until > clock_from_env().utc
 
 
 def test_pty_each_day_follows_the_plan_and_the_cap(bank_home):
@@ -296,7 +335,7 @@ def test_pty_each_day_follows_the_plan_and_the_cap(bank_home):
         store = Store(bank_home.db_path)
         ids = set().union(*store.reviewed_today(f"2026-12-0{day}").values())
         cards = [store.card(i) for i in ids]
-        reviewed = sorted(c["ref"] + (f"#{c['facet']}" if c["facet"] else "") for c in cards)
+        reviewed = sorted(c.ref + (f"#{c.facet}" if c.facet else "") for c in cards)
         assert reviewed == sorted(today["cards"]) and len(reviewed) <= 3
 
 
@@ -309,6 +348,20 @@ def test_plan_daily_minutes_is_checked(value):
     assert parse_config("").plan_daily_minutes == 15
     with pytest.raises(DrillError, match=r"config.toml:2: plan_daily_minutes must be"):
         parse_config(f"level = 'senior'\nplan_daily_minutes = {value}\n")
+
+
+def test_plan_show_and_the_daily_note_say_what_cannot_be_reached(bank_home, monkeypatch):
+    bank_home.config_path.write_text('decks = ["core"]\nplan_daily_minutes = 1\n')  # 3 a day
+    run("plan", "add", "amazon", "2026-12-02 14:00")
+    shown = json.loads(run("plan", "show", "1", "--json").output)
+    missing = len(shown["unreachable_cards"])
+    assert missing > 0 and shown["unreachable"] == missing
+    text = " ".join(run("plan", "show", "1").output.split())
+    best = f"{shown['recall_planned']:.0%}"
+    assert f"Out of reach: {missing} of {shown['cards']} cards stay under 90%" in text
+    assert f"{best} recall is the best this cap allows" in text
+    note = session_for(bank_home).plan_note()
+    assert f"{missing} of {shown['cards']} cards cannot reach 90% by then at 1 min a day" in note
 
 
 def test_plan_show_of_a_past_interview_says_so(bank_home, monkeypatch):

@@ -91,7 +91,7 @@ def test_map_says_the_picks_rest_when_their_questions_were_drilled_today(bank_ho
     daily = Session(store, Library(bank_home, bank_home.config()), clock_from_env, fuzz=False)
     while (prompt := daily.next_card()) is not None:
         daily.grade(prompt, Answer(), 3)
-    assert {p["ref"] for p in store.cards(["question"]) if p["reps"]} == {
+    assert {card.ref for card in store.cards(["question"]) if not card.new} == {
         "mini/big-call",
         "mini/grow-someone",
     }

@@ -6,6 +6,7 @@ import pytest
 
 from drill import grading
 from drill.bank import parse_story
+from drill.cards import Card
 from drill.decks import Question
 from drill.session import Answer, Prompt, Reveal
 from drill.ui.reveal import fit_reveal, full_rubric, page, plain, wrap
@@ -48,7 +49,9 @@ def test_the_reveal_never_outgrows_its_room_and_keeps_the_verdict(story, width, 
         rubric={"senior": "Framed the decision themselves; effects beyond the team."},
         red_flags=("No alternatives at all.", "Blames the team."),
     )
-    prompt = Prompt({"id": 1}, "question", question=q, wording=q.text, mapped={"invoices"})
+    prompt = Prompt(
+        Card(1, "question", q.id), "question", question=q, wording=q.text, mapped={"invoices"}
+    )
     answer = Answer(story="invoices", decision="a worker", metric="9 hours to 40 minutes")
     lines = fit_reveal(prompt, answer, reveal_for(story), "senior", width, height)
     text = plain(lines)
@@ -65,7 +68,9 @@ def test_the_reveal_never_outgrows_its_room_and_keeps_the_verdict(story, width, 
 
 def test_without_a_rubric_the_look_for_stands_in(story):
     q = question()
-    prompt = Prompt({"id": 1}, "question", question=q, wording=q.text, mapped={"invoices"})
+    prompt = Prompt(
+        Card(1, "question", q.id), "question", question=q, wording=q.text, mapped={"invoices"}
+    )
     text = plain(
         fit_reveal(prompt, Answer(story="invoices"), reveal_for(story, ""), "senior", 80, 20)
     )

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from drill.cli import coach, core, data, modes, shell, story
+from drill.cli import coach, core, data, loop, modes, shell, story
 from drill.errors import DrillError
 
 
@@ -66,7 +66,7 @@ def cli(ctx: click.Context) -> None:
         ctx.invoke(core.daily)
 
 
-for module in (core, story, modes, coach, data, shell):
+for module in (core, story, modes, coach, data, shell, loop):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -348,6 +348,10 @@ def history(rehearsal_id: int | None, as_json: bool) -> None:
             line, text_width(), subsequent_indent=" " * 6, break_on_hyphens=False
         )
         click.echo("\n".join(wrapped))
+    from drill.loop import history_lines  # the mock loops (`drill loop`)
+
+    for line in history_lines(store.loops()):
+        click.echo(line)
 
 
 COMMANDS = (plan, map_command, cram, rehearse, history)
