@@ -444,3 +444,17 @@ def test_map_toolbar_before_the_sprint_shows_no_zero_count(bank_home):
     assert "0/0" not in sprint.status() and "pick sprint" in sprint.status()
     sprint.next_card()
     assert "0/2" in sprint.status()
+
+
+def test_a_usage_error_in_a_terminal_wraps_at_words(bank_home):
+    """`Error: Invalid value for --company: no framework or deck named 'amazn' (known: a` /
+    `mazon, senior-engineer)`: click's own errors broke words at the edge too."""
+    import os
+
+    from tests.harness import Pty
+
+    child = Pty("cram", "--company", "amazn", "--in", "2d", env=dict(os.environ), columns=80)
+    child.wait_exit()
+    shown = " ".join(child.text().split())
+    assert "no framework or deck named 'amazn'" in shown
+    assert "amazon, senior-engineer" in shown, child.text()

@@ -15,23 +15,26 @@ from drill.cli import coach, core, data, loop, modes, shell, story
 from drill.errors import DrillError
 
 
-def fail(message: str) -> None:
-    """The one-line error; in a terminal, wrapped at words so no command or path is broken
-    across the edge (piped, it stays one line for scripts and logs)."""
-    text = f"drill: {message}"
-    if sys.stderr.isatty():
-        import shutil
-        import textwrap
+def for_terminal(text: str) -> str:
+    """An error as a person reads it: in a terminal, wrapped at words so no command or path
+    is broken across the edge; piped, one line for scripts and logs."""
+    if not sys.stderr.isatty():
+        return text
+    import shutil
+    import textwrap
 
-        width = shutil.get_terminal_size((80, 24)).columns - 1
-        text = textwrap.fill(
-            text,
-            max(40, width),
-            subsequent_indent="  ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-    click.echo(text, err=True)
+    width = shutil.get_terminal_size((80, 24)).columns - 1
+    return textwrap.fill(
+        text,
+        max(40, width),
+        subsequent_indent="  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def fail(message: str) -> None:
+    click.echo(for_terminal(f"drill: {message}"), err=True)
 
 
 class DrillGroup(click.Group):
@@ -43,6 +46,10 @@ class DrillGroup(click.Group):
         except DrillError as exc:
             fail(str(exc))
             sys.exit(1)
+        except click.UsageError as exc:  # click prints it; wrapped like ours in a terminal
+            text = for_terminal("Error: " + exc.format_message())[len("Error: ") :]
+            exc.format_message = lambda: text
+            raise
         except sqlite3.Error as exc:  # a lock past the timeout, a damaged or read-only file
             from drill.database import database_error
             from drill.home import home_dir
