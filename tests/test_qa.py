@@ -458,3 +458,19 @@ def test_a_usage_error_in_a_terminal_wraps_at_words(bank_home):
     shown = " ".join(child.text().split())
     assert "no framework or deck named 'amazn'" in shown
     assert "amazon, senior-engineer" in shown, child.text()
+
+
+def test_a_drill_with_nothing_left_says_so_before_the_summary(bank_home):
+    """Opened again after the day's cards, the drill printed only `Session done. Reviewed 0`,
+    as if a session had happened."""
+    from tests.samples import MINI
+    from tests.test_ui_daily import drive
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    _, _, quit_at_once = drive(bank_home, "q\r")  # cards were there: the user left
+    assert "Nothing left" not in quit_at_once
+    drive(bank_home, "\r4" * 6 + "\x04")
+    _, summary, screen = drive(bank_home, "")
+    assert summary.reviewed == 0
+    assert "Nothing left to drill now" in screen and "Next due" in screen

@@ -69,6 +69,8 @@ def run_daily(
     screen.run(daily_flow(session, screen))
     summary = session.summary()
     text = render_summary(summary, session)
+    if not session.done and not screen.quit:  # the flow ended by itself: no card was left
+        text = HTML("Nothing left to drill now.\n" + text.value)
     screen.transcript.append(fragment_list_to_text(to_formatted_text(text)))
     print_formatted_text(text, output=screen.app.output, style=STYLE)
     return summary
