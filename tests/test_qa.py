@@ -474,3 +474,17 @@ def test_a_drill_with_nothing_left_says_so_before_the_summary(bank_home):
     _, summary, screen = drive(bank_home, "")
     assert summary.reviewed == 0
     assert "Nothing left to drill now" in screen and "Next due" in screen
+
+
+def test_mapping_unset_of_a_mapping_that_is_not_there_says_so(bank_home):
+    """`Removed 0 mappings of core/x.` for a story id with a typo."""
+    from tests.samples import MINI
+
+    (bank_home.decks_dir / "mini.toml").write_text(MINI)
+    bank_home.config_path.write_text('decks = ["mini"]\n')
+    run("mapping", "set", "mini/big-call", "invoices")
+    result = run("mapping", "unset", "mini/big-call", "invoice")
+    assert "Removed 0" not in result.output
+    assert "'invoice' is not mapped to mini/big-call" in result.output
+    assert "Removed 1 mapping of mini/big-call." in run("mapping", "unset", "mini/big-call").output
+    assert "mini/big-call has no mapping" in run("mapping", "unset", "mini/big-call").output

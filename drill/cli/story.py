@@ -337,7 +337,12 @@ def mapping_unset(question: str, story_id: str | None) -> None:
     app = App()
     q = app.library.find_question(question)
     removed = app.store.unmap_story(q.id, story_id)
-    click.echo(f"Removed {removed} mapping{'s' if removed != 1 else ''} of {q.id}.")
+    if removed:
+        click.echo(f"Removed {removed} mapping{'s' if removed != 1 else ''} of {q.id}.")
+    elif story_id:
+        click.echo(f"Nothing removed: {story_id!r} is not mapped to {q.id} (`drill mapping show`).")
+    else:
+        click.echo(f"Nothing removed: {q.id} has no mapping.")
 
 
 COMMANDS = (story, mapping)
