@@ -44,7 +44,7 @@ Welcome. Each card asks one thing:
   a story: recall one part of it, the way you would tell it.
 Then the story is shown beside what you typed. Grade yourself 1-4 (Again,
 Hard, Good, Easy); Enter takes the suggested grade. ? + Enter: help.
-Your stories are Markdown files in this folder (`drill where` lists every path):
+Your stories are Markdown files in this folder (all paths: `drill where`):
 {stories}"""
 
 
