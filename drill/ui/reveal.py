@@ -75,11 +75,8 @@ def verdict_line(pick: str, picked: str | None, mapped: Iterable[str], width: in
     if pick == grading.RIGHT:
         return [[("class:ok", "✓ Right story: "), ("", clip(picked or "", width - 15))]]
     if pick == grading.WRONG:
-        mark, style, text = (
-            "✗ Not the mapped story: ",
-            "class:miss",
-            (f"you said {picked}; the answer key has {key}"),
-        )
+        mark, style = "✗ Not the mapped story: ", "class:miss"
+        text = f"you said {picked}; the answer key has {key}"
     elif pick == grading.NO_PICK:
         mark, style = "✗ No story picked, ", "class:miss"
         text = f"the answer key has {key}" if key else "and none is mapped to this question yet"
@@ -91,9 +88,7 @@ def verdict_line(pick: str, picked: str | None, mapped: Iterable[str], width: in
         }[pick]
         mark, style = "? Unverified pick ", "class:warn"
         text = f"{picked}: no answer key for this question; {said}"
-    lines = textwrap.wrap(mark + text, width, subsequent_indent="  ", break_on_hyphens=False) or [
-        mark
-    ]
+    lines = textwrap.wrap(mark + text, width, subsequent_indent="  ", break_on_hyphens=False)
     if len(lines) > 3:
         lines = [*lines[:2], clip(" ".join(lines[2:]), width - 2)]
         lines[2] = "  " + lines[2]
