@@ -151,7 +151,9 @@ class Library:
 
     def signature(self) -> str:
         """A fingerprint of every file the card set depends on, from stat calls only."""
-        return self._fingerprint(self._deck_files() + self._story_files())
+        answers = self.examples_dir / ANSWERS_FILE  # the examples' pick cards follow it
+        key = [answers] if answers.is_file() else []
+        return self._fingerprint(self._deck_files() + self._story_files() + key)
 
     def _taxonomy_files(self) -> list[Path]:
         return [self.shipped / TAXONOMY_FILE, self.home.decks_dir / TAXONOMY_FILE]
@@ -227,7 +229,7 @@ def load_answer_key(path: Path, story_ids) -> dict[str, set[str]]:
     return key
 
 
-CACHE_FORMAT = 2  # 2: questions carry red_flags and rubric
+CACHE_FORMAT = 3  # 2: questions carry red_flags and rubric; 3: pick cards from the answer key
 
 
 def _read_cache(path: Path, signature: str):

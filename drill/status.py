@@ -115,7 +115,7 @@ def _home_root():
     return Path(base) / "drill"  # click.get_app_dir("drill") on Linux
 
 
-LIBRARY_CACHE_FORMAT = 2  # library.CACHE_FORMAT, part of the signature (a test keeps it equal)
+LIBRARY_CACHE_FORMAT = 3  # library.CACHE_FORMAT, part of the signature (a test keeps it equal)
 
 
 RACY_NS = 2_000_000_000  # a digest is reused only for a file unchanged for 2 s before it
@@ -172,6 +172,8 @@ def signature(home, config, cache: _Cache | None = None) -> str:
     files = [shipped / taxonomy, home.decks_dir / taxonomy]
     files += [available[name] for name in names if name in available]
     files += story_files(home.stories_dir) + story_files(shipped / "examples")
+    answers = shipped / "examples" / "answers.toml"  # library.ANSWERS_FILE: picks follow it
+    files += [answers] if answers.is_file() else []
     parts = [f"drill {__version__} cache {LIBRARY_CACHE_FORMAT}", ",".join(names)]
     for path in files:
         try:

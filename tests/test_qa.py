@@ -488,3 +488,22 @@ def test_mapping_unset_of_a_mapping_that_is_not_there_says_so(bank_home):
     assert "'invoice' is not mapped to mini/big-call" in result.output
     assert "Removed 1 mapping of mini/big-call." in run("mapping", "unset", "mini/big-call").output
     assert "mini/big-call has no mapping" in run("mapping", "unset", "mini/big-call").output
+
+
+def test_the_examples_answer_key_is_part_of_the_card_sets_signature(home, monkeypatch):
+    """Pick cards now follow the examples' answer key, so a change to it must re-sync."""
+    from pathlib import Path
+
+    from drill.library import ANSWERS_FILE, Library
+
+    library = Library(home, home.config())
+    before = library.signature()
+    answers = library.examples_dir / ANSWERS_FILE
+    original = Path.read_bytes
+
+    def edited(path):
+        data = original(path)
+        return data + b"\n# edited\n" if path == answers else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert Library(home, home.config()).signature() != before
