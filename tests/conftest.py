@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.samples import MENTOR, STRONG
+from tests.samples import add_stories
 
 NOW = "2026-12-01T09:00:00+01:00"
 # The system zone the tests run in: Central European, as NOW's offset. Naive times the user
@@ -36,8 +37,18 @@ def home(drill_env: Path):
 
 
 @pytest.fixture
+def short_home(drill_env: Path, monkeypatch: pytest.MonkeyPatch):
+    """`home` at a short path, for a test that looks for the whole path on an 80-column screen:
+    drill shows only the tail of a path too long for the line, and a temporary folder's path
+    can be (a long user name, a pytest-xdist worker's folder)."""
+    from drill.home import open_home
+
+    with tempfile.TemporaryDirectory(prefix="drill-") as folder:
+        monkeypatch.setenv("DRILL_HOME", str(Path(folder) / "home"))
+        yield open_home()
+
+
+@pytest.fixture
 def bank_home(home):
     """A home with two stories of the user's own."""
-    (home.stories_dir / "invoices.md").write_text(STRONG)
-    (home.stories_dir / "mentor.md").write_text(MENTOR)
-    return home
+    return add_stories(home)

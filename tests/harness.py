@@ -99,23 +99,30 @@ class Pty:
     def wait_for(self, pattern: str, timeout: float = 15) -> str:
         """Read until the rendered screen matches `pattern` (a regex); returns the screen."""
         regex = re.compile(pattern)
+        self.until(lambda screen: regex.search(screen) is not None, timeout, repr(pattern))
+        return self.text()
+
+    def until(self, check, timeout: float = 15, what: str = ""):
+        """Read until `check(screen)` gives something true; returns it. For flows whose next
+        prompt is known only from the screen before it."""
+        what = what or getattr(check, "__name__", "the screen awaited")
         deadline = time.monotonic() + timeout
         while True:
             screen = self.text()
-            if regex.search(screen):
-                return screen
+            if found := check(screen):
+                return found
             if time.monotonic() > deadline:
-                raise AssertionError(f"{pattern!r} never appeared; the screen was:\n{screen}")
+                raise AssertionError(f"{what} never appeared; the screen was:\n{screen}")
             try:
                 self.child.read_nonblocking(65536, timeout=0.05)
             except pexpect.TIMEOUT:
                 pass
             except pexpect.EOF:
                 screen = self.text()
-                if regex.search(screen):
-                    return screen
+                if found := check(screen):
+                    return found
                 raise AssertionError(
-                    f"drill ended before {pattern!r} appeared; the screen was:\n{screen}"
+                    f"drill ended before {what} appeared; the screen was:\n{screen}"
                 ) from None
 
     def settle(self, quiet: float = 0.3, timeout: float = 15) -> str:

@@ -96,3 +96,10 @@ categories = ["mentoring"]
 look_for = "Specific coaching."
 followups = ["What did they do differently?", "What would you change?"]
 """
+
+
+def add_stories(home):
+    """Two stories of the user's own in `home` (the `bank_home` fixture)."""
+    (home.stories_dir / "invoices.md").write_text(STRONG)
+    (home.stories_dir / "mentor.md").write_text(MENTOR)
+    return home

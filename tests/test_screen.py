@@ -110,7 +110,8 @@ def test_q_quits_from_every_prompt(env, mini_home, where):
     assert not any('"q"' in (r["answer"] or "") for r in graded)  # never saved as an answer
 
 
-def test_first_run_orientation_then_a_fresh_home_drills_the_examples(home):
+def test_first_run_orientation_then_a_fresh_home_drills_the_examples(short_home):
+    home = short_home
     env = dict(os.environ)
     child = Pty(env=env, rows=24, columns=80)
     screen = child.wait_for("Story>")
