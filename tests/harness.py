@@ -35,8 +35,10 @@ class _Feed:
 
     def __init__(self, stream: pyte.Stream):
         self.stream = stream
+        self.text = ""
 
     def write(self, data: str) -> None:
+        self.text += data
         self.stream.feed(data)
 
     def flush(self) -> None:
@@ -67,7 +69,11 @@ class Pty:
             timeout=timeout,
             dimensions=(rows, columns),
         )
-        self.child.logfile_read = _Feed(self.stream)
+        self.feed = _Feed(self.stream)
+        self.child.logfile_read = self.feed
+        # pexpect sleeps 50 ms before each send, for programs that miss keys typed too early;
+        # the tests wait for each prompt on the screen instead
+        self.child.delaybeforesend = None
 
     def _reply(self, data: str) -> None:
         if self.child.isalive():
@@ -91,6 +97,11 @@ class Pty:
         """Change the terminal's size, as dragging the window would (SIGWINCH)."""
         self.screen.resize(rows, columns)
         self.child.setwinsize(rows, columns)
+
+    @property
+    def output(self) -> str:
+        """Everything the program has printed so far, escape sequences and all."""
+        return self.feed.text
 
     def text(self) -> str:
         """The screen as a person sees it now, one line per row, trailing blanks cut."""
@@ -139,15 +150,22 @@ class Pty:
     def wait_exit(self, timeout: float = 15) -> int | None:
         """Read to the end of the output; returns the exit status."""
         self.child.expect(pexpect.EOF, timeout=timeout)
-        self.child.close()
+        self._reap()
         return self.child.exitstatus
 
     def kill(self) -> None:
         """kill -9, as a crash or a closed laptop would."""
         os.kill(self.child.pid, signal.SIGKILL)
         self.child.expect(pexpect.EOF)
-        self.child.close()
+        self._reap()
         assert self.child.signalstatus == signal.SIGKILL
+
+    def _reap(self) -> None:
+        """Wait for the ended program, then close the pty at once (pexpect's close sleeps
+        100 ms first, in case the program is still ending)."""
+        self.child.wait()
+        self.child.ptyproc.delayafterclose = 0
+        self.child.close()
 
     def close(self) -> None:
         self.child.close(force=True)
