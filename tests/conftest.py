@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness import close_all
 from tests.samples import add_stories
 
 NOW = "2026-12-01T09:00:00+01:00"
@@ -19,14 +20,15 @@ time.tzset()
 
 
 @pytest.fixture(autouse=True)
-def drill_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def drill_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     home = tmp_path / "home"
     monkeypatch.setenv("DRILL_HOME", str(home))
     monkeypatch.setenv("DRILL_NOW", NOW)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
-    return home
+    yield home
+    close_all()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import pexpect
 import pyte
 
 DRILL = str(Path(sys.executable).parent / "drill")
+_RUNNING: list[Pty] = []  # closed after each test by `close_all` (conftest.py)
 
 
 class _Screen(pyte.Screen):
@@ -69,6 +70,7 @@ class Pty:
             timeout=timeout,
             dimensions=(rows, columns),
         )
+        _RUNNING.append(self)
         self.feed = _Feed(self.stream)
         self.child.logfile_read = self.feed
         # pexpect sleeps 50 ms before each send, for programs that miss keys typed too early;
@@ -168,4 +170,15 @@ class Pty:
         self.child.close()
 
     def close(self) -> None:
+        """End the program if it still runs (SIGHUP, then harder), and close the pty."""
+        if self.child.closed:
+            return
+        if not self.child.isalive():  # it has ended: no need for pexpect's 100 ms grace
+            self.child.ptyproc.delayafterclose = 0
         self.child.close(force=True)
+
+
+def close_all() -> None:
+    """Close every pty a test opened, so no program outlives its test."""
+    while _RUNNING:
+        _RUNNING.pop().close()
