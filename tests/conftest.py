@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness import close_all
-from tests.samples import add_stories
+from tests.samples import add_mini, add_stories
 
 NOW = "2026-12-01T09:00:00+01:00"
 # The system zone the tests run in: Central European, as NOW's offset. Naive times the user
@@ -54,3 +54,19 @@ def short_home(drill_env: Path, monkeypatch: pytest.MonkeyPatch):
 def bank_home(home):
     """A home with two stories of the user's own."""
     return add_stories(home)
+
+
+@pytest.fixture
+def mini_home(bank_home):
+    """The two stories and the MINI deck, the only deck drilled."""
+    return add_mini(bank_home)
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    """The shipped taxonomy, which loads without a problem."""
+    from drill.decks import load_taxonomy, shipped_decks_dir
+
+    taxonomy, problems = load_taxonomy(shipped_decks_dir() / "taxonomy.toml")
+    assert problems == []
+    return taxonomy

@@ -6,22 +6,14 @@ import os
 import pytest
 
 from tests.harness import Pty
-from tests.samples import MINI
 
 SIZES = [(24, 80), (32, 100)]
 QUESTION = "Tell me about a technical call you made"
 
 
 @pytest.fixture
-def env(bank_home):
-    (bank_home.decks_dir / "mini.toml").write_text(MINI)
-    bank_home.config_path.write_text('decks = ["mini"]\n')
+def env(mini_home):
     return dict(os.environ)
-
-
-@pytest.fixture
-def mini_home(bank_home):
-    return bank_home
 
 
 def reviews(home) -> list[dict]:
