@@ -276,3 +276,10 @@ def test_an_error_in_the_flow_reaches_the_caller_and_ctrl_c_twice_is_one_quit():
         screen = ReviewScreen(input=pipe, output=SizedOutput())
         screen.run(failing())
     assert screen.quit
+
+
+def test_the_summary_lines_fit_80_columns_without_breaking_a_word(mini_home):
+    _, _, screen = drive(mini_home, "\x04")
+    lines = [line for line in screen.splitlines() if "Session done" in line or "Next due" in line]
+    assert len(lines) == 2, screen
+    assert all(len(line) <= 80 for line in lines)

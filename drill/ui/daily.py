@@ -336,7 +336,7 @@ def render_summary(summary: Summary, session: Session) -> HTML:
         nxt = session.clock().local(summary.next_due).strftime("%a %d %b %H:%M")
     return HTML(
         f"<b>Session done.</b> Reviewed {summary.reviewed}, again {summary.again}, "
-        f"time {minutes}:{seconds:02d}. Next due: {escape(nxt)}. Streak: {summary.streak} day"
+        f"time {minutes}:{seconds:02d}.\nNext due: {escape(nxt)}. Streak: {summary.streak} day"
         f"{'s' if summary.streak != 1 else ''}."
     )
 
