@@ -198,42 +198,54 @@ def _big_backup(tmp_path: Path, stories: int) -> Path:
     return path
 
 
-def _export(env) -> str:
-    out = subprocess.run([DRILL, "export", "--format", "json"], env=env, capture_output=True)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.decode()
+def _export(root: Path) -> str:
+    """The home's export, in-process; any command first finishes an import killed between its
+    renames."""
+    result = CliRunner().invoke(cli, ["export", "--format", "json"], env={"DRILL_HOME": str(root)})
+    assert result.exit_code == 0 and result.exception is None, (result.output, result.exception)
+    return result.output
+
+
+def _import(root: Path, path: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [DRILL, "import", "--force", str(path)],
+        env={**env, "DRILL_HOME": str(root)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_kill_9_during_import_leaves_the_old_home_or_the_new_one(tmp_path):
     big = _big_backup(tmp_path, 300)
     new_text = big.read_text()
+    env = dict(os.environ)
+    probe = tmp_path / "probe"  # how long a whole import takes here, now
+    (Home(probe).ensure().stories_dir / "mine.md").write_text(MENTOR)
+    started = time.monotonic()
+    assert _import(probe, big, env).wait() == 0
+    whole = time.monotonic() - started
+    assert _export(probe) == new_text
     root = tmp_path / "home"
     home = Home(root).ensure()
     (home.stories_dir / "mine.md").write_text(MENTOR)
-    env = {**os.environ, "DRILL_HOME": str(root)}
-    old_text = _export(env)
+    old_text = _export(root)
+    restore = tmp_path / "old.json"
+    restore.write_text(old_text)
     seen = set()
-    for delay in (0.05, 0.15, 0.3, 0.5, 0.8, 1.2, 2.0):
-        proc = subprocess.Popen(
-            [DRILL, "import", "--force", str(big)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
+    for share in (0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0):  # seven kills across the import
+        proc = _import(root, big, env)
+        time.sleep(share * whole)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        now = _export(env)  # any command first finishes an import killed between its renames
-        assert now in (old_text, new_text), f"a mix after a kill at {delay}s"
+        now = _export(root)
+        assert now in (old_text, new_text), f"a mix after a kill at {share:.0%} of an import"
         seen.add("new" if now == new_text else "old")
         if now == new_text:  # start over from the user's own home
-            invoke_env = {**env}
-            restore = tmp_path / "old.json"
-            restore.write_text(old_text)
-            out = subprocess.run(
-                [DRILL, "import", "--force", str(restore)], env=invoke_env, capture_output=True
+            result = CliRunner().invoke(
+                cli, ["import", "--force", str(restore)], env={"DRILL_HOME": str(root)}
             )
-            assert out.returncode == 0, out.stderr
+            assert result.exit_code == 0 and result.exception is None, result.output
+            assert _export(root) == old_text
         assert not [p for p in tmp_path.glob("home.importing-*") if (p / ".complete").exists()]
     assert "old" in seen
 

@@ -16,14 +16,6 @@ from drill.session import Answer, Session
 from drill.store import Store
 from drill.ui.modes import run_cram, run_map, run_rehearse
 from drill.ui.terminal import Terminal
-from tests.samples import MINI
-
-
-@pytest.fixture
-def mini_home(bank_home):
-    (bank_home.decks_dir / "mini.toml").write_text(MINI)
-    bank_home.config_path.write_text('decks = ["mini"]\n')
-    return bank_home
 
 
 def scaled_timer(factor: float):

@@ -3,6 +3,7 @@
 
 import json
 import random
+import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -308,6 +309,25 @@ def test_a_skipped_planned_card_stays_away_today(bank_home):
     assert session.store.card(first.card.id).buried_until > clock_from_env().utc
 
 
+def _next_step(screen: str, seen):
+    """What the bottom of the screen asks now, as (card counter, "answer" or "grade"), or
+    "Reviewed" at the summary; None until the step after `seen` is on screen: a card's grade
+    line right after its answer, a new card's prompt (a new counter, no grade line) after a
+    grade. The toolbar counts the next card before the grade line is cleared, so a counter
+    alone does not tell."""
+    bottom = "\n".join(screen.splitlines()[-5:])
+    if "Reviewed" in bottom:
+        return "Reviewed"
+    counter = re.search(r" (\d+/\d+) · \d+:\d\d · ", bottom)
+    if counter is None:
+        return None
+    if "Enter=" in bottom:
+        return (counter[1], "grade") if seen == (counter[1], "answer") else None
+    if re.search(r"^(Story|Recall)>", bottom, re.M) and (seen is None or seen[0] != counter[1]):
+        return (counter[1], "answer")
+    return None
+
+
 def test_pty_each_day_follows_the_plan_and_the_cap(bank_home):
     """The installed `drill` in a pseudo-terminal on successive days: the plan's line, then
     exactly the plan's cards for the day (no other card is due), never more than the cap."""
@@ -324,11 +344,13 @@ def test_pty_each_day_follows_the_plan_and_the_cap(bank_home):
         assert today["reviews"] <= today["cap"] == 3
         pty = Pty(env=env, rows=40, columns=100, timeout=20)
         pty.wait_for(f"Interview plan: {today['reviews']} of today's cards are for amazon")
+        seen = None
         for _ in range(30):  # answer whatever the bottom of the screen asks, until the summary
-            bottom = "\n".join(pty.settle().splitlines()[-5:])
-            if "Reviewed" in bottom:
+            step = pty.until(lambda screen, seen=seen: _next_step(screen, seen), what="a prompt")
+            if step == "Reviewed":
                 break
-            pty.send("3" if "Enter=" in bottom else "\r")
+            pty.send("3" if step[1] == "grade" else "\r")
+            seen = step
         else:
             raise AssertionError(pty.text())
         pty.close()
