@@ -42,7 +42,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from drill import planner, scheduling  # noqa: E402
-from drill.scheduling import Memory, QueueCard  # noqa: E402
+from drill.cards import Card  # noqa: E402
+from drill.scheduling import Memory  # noqa: E402
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 TARGET = 0.9
@@ -118,7 +119,9 @@ def choose(strategy, cards, now, interview, cap, parameters) -> list[SimCard]:
     caps = [cap] if isinstance(cap, int) else list(cap)
     cap = caps[0]
     by_id = {c.id: c for c in cards}
-    queue_cards = [QueueCard(c.id, c.kind, c.group, c.memory, c.position) for c in cards]
+    queue_cards = [
+        Card(c.id, c.kind, c.group, position=c.position, memory=c.memory) for c in cards
+    ]  # the sim's group is unique per story or question: it serves as the ref
     if strategy.startswith("c"):
         relevant = [c for c in cards if c.relevant]
         plan = planner.plan(
@@ -143,7 +146,7 @@ def choose(strategy, cards, now, interview, cap, parameters) -> list[SimCard]:
         queue = scheduling.build_queue(others, now, {}, 0)  # new unrelated cards wait
         ids = planner.daily_order(plan.today(), [q.id for q in queue], set(), cap)
         return [by_id[i] for i in ids]
-    at_risk: list[QueueCard] = []
+    at_risk: list[Card] = []
     if strategy == "b":
         scored = sorted(
             (recall_at(q.memory, interview, parameters), q.id)

@@ -15,6 +15,10 @@ from itertools import combinations
 
 from drill.home import LEVELS
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from drill.cards import Card
+
 DEFAULT_CAP = 2
 DEPTH_WEIGHT = {"deep": 1.0, "listed": 1.0, "surface": 0.4}
 CATEGORIES = "categories"  # the plan's key when there is no framework
@@ -360,14 +364,12 @@ def story_facts(stories, recall: Mapping[str, float], framework: str | None) -> 
     return out
 
 
-def story_recall(rows: Iterable[dict], recall_of) -> dict[str, float]:
-    """Mean recall of each story's facets, from card rows; a facet never studied counts 0."""
+def story_recall(cards: Iterable[Card], recall_of) -> dict[str, float]:
+    """Mean recall of each story's facets, from its cards; a facet never studied counts 0."""
     values: dict[str, list[float]] = {}
-    for row in rows:
-        if row["kind"] == "story":
-            values.setdefault(row["ref"], []).append(
-                0.0 if row["state"] == "new" else recall_of(row)
-            )
+    for card in cards:
+        if card.kind == "story":
+            values.setdefault(card.ref, []).append(0.0 if card.new else recall_of(card))
     return {s: sum(v) / len(v) for s, v in values.items()}
 
 
@@ -412,7 +414,7 @@ def plan_for(
     parameters = scheduling.parameters_or_default(store.parameters())
     recall = story_recall(
         store.cards(["story"]),
-        lambda row: scheduling.recall_at(scheduling.Memory.from_row(row), now, parameters),
+        lambda card: card.recall_at(now, parameters),
     )
     targets = targets_for(library.taxonomy, framework)
     facts = story_facts(library.stories.values(), recall, framework)
@@ -429,7 +431,7 @@ def assigned_stories(store, company: str | None) -> list[str]:
 def planned_readiness(store, now, desired_retention: float, recall_at=None) -> dict | None:
     """Readiness of the stored plan for the next planned interview, or None without one.
 
-    `recall_at(row, moment)` predicts a card's recall (default: the FSRS-6 curve on exact
+    `recall_at(card, moment)` predicts a card's recall (default: the FSRS-6 curve on exact
     elapsed time with the stored parameters). Only the stored plan is read, not the bank.
     """
     from drill import scheduling
@@ -443,12 +445,12 @@ def planned_readiness(store, now, desired_retention: float, recall_at=None) -> d
     if recall_at is None:
         parameters = scheduling.parameters_or_default(store.parameters())
 
-        def recall_at(row, moment):
-            return scheduling.recall_at(scheduling.Memory.from_row(row), moment, parameters)
+        def recall_at(card, moment):
+            return card.recall_at(moment, parameters)
 
     key = plan["company"]
     rows = store.plan_rows(key)
     if not rows:  # a company with no framework is planned on the required categories
         key, rows = CATEGORIES, store.plan_rows(CATEGORIES)
-    recall = story_recall(store.cards(["story"]), lambda row: recall_at(row, at))
+    recall = story_recall(store.cards(["story"]), lambda card: recall_at(card, at))
     return {"company": plan["company"], "plan": key, **readiness(rows, recall, desired_retention)}

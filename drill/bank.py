@@ -513,3 +513,15 @@ def render_story(
 def template(title: str = "Title of the story") -> str:
     """A new story file with each section's hint as a placeholder comment."""
     return render_story(title, {name: f"<!-- {HINTS[name]} -->" for name in SECTIONS})
+
+
+def own_copy(example: Story, stories_dir: Path) -> Path:
+    """The user's own copy of an example story in `stories_dir` (made once, without its
+    example mark): what editing an example opens. Shipped files are never written."""
+    from drill.home import write_private
+
+    target = stories_dir / f"{example.id}.md"
+    if not target.exists():
+        text = example.path.read_text(encoding="utf-8")
+        write_private(target, re.sub(r"(?m)^example\s*=\s*true\s*\n", "", text, count=1))
+    return target

@@ -19,7 +19,7 @@ EXPECTED_TABLES |= {"assignments", "loops"}  # drill assign, drill loop
 
 
 @dataclass(frozen=True)
-class Finding:
+class Diagnosis:
     check: str  # integrity | schema | orphan-reviews | mappings | cards | files
     message: str
     problem: bool = True  # False: worth knowing, but not wrong (exit code stays 0)
@@ -38,10 +38,10 @@ class Finding:
 # --- pure checks ------------------------------------------------------------------------------
 
 
-def schema_findings(version: int, tables: set[str], latest: int = LATEST) -> list[Finding]:
+def schema_findings(version: int, tables: set[str], latest: int = LATEST) -> list[Diagnosis]:
     if version > latest:
         return [
-            Finding(
+            Diagnosis(
                 "schema",
                 f"schema version {version} comes from a newer drill (this one knows {latest})",
                 fix=None,
@@ -50,7 +50,7 @@ def schema_findings(version: int, tables: set[str], latest: int = LATEST) -> lis
         ]
     if version < latest:
         return [
-            Finding(
+            Diagnosis(
                 "schema",
                 f"schema version {version}, this drill expects {latest}",
                 fix=f"apply migrations {version + 1}-{latest} (drill.db is copied first)",
@@ -60,7 +60,7 @@ def schema_findings(version: int, tables: set[str], latest: int = LATEST) -> lis
     missing = sorted(EXPECTED_TABLES - tables)
     if missing:
         return [
-            Finding(
+            Diagnosis(
                 "schema",
                 f"schema version {version} but table{'s' * (len(missing) > 1)} "
                 f"{', '.join(missing)} missing; restore drill.db from a backup (drill.db.bak-v*)",
@@ -69,13 +69,13 @@ def schema_findings(version: int, tables: set[str], latest: int = LATEST) -> lis
     return []
 
 
-def integrity_findings(messages: list[str], fk_rows: list[dict]) -> list[Finding]:
+def integrity_findings(messages: list[str], fk_rows: list[dict]) -> list[Diagnosis]:
     out = []
     if messages != ["ok"]:
         more = len(messages) - 3
         shown = "; ".join(messages[:3]) + (f" (+{more} more)" if more > 0 else "")
         out.append(
-            Finding(
+            Diagnosis(
                 "integrity",
                 f"database damaged: {shown}; restore drill.db from a backup (drill.db.bak-v*) "
                 "or salvage it with `sqlite3 drill.db .recover`",
@@ -84,18 +84,18 @@ def integrity_findings(messages: list[str], fk_rows: list[dict]) -> list[Finding
     other = [r for r in fk_rows if r["table"] != "reviews"]  # reviews: see orphan_findings
     if other:
         tables = ", ".join(sorted({r["table"] for r in other}))
-        out.append(Finding("integrity", f"{len(other)} rows in {tables} break a foreign key"))
+        out.append(Diagnosis("integrity", f"{len(other)} rows in {tables} break a foreign key"))
     return out
 
 
-def orphan_findings(orphans: dict[int, int]) -> list[Finding]:
+def orphan_findings(orphans: dict[int, int]) -> list[Diagnosis]:
     if not orphans:
         return []
     ids = sorted(orphans)
     shown = ", ".join(map(str, ids[:8])) + (" …" if len(ids) > 8 else "")
     reviews = sum(orphans.values())
     return [
-        Finding(
+        Diagnosis(
             "orphan-reviews",
             f"{reviews} review{'s' * (reviews != 1)} of {len(ids)} card"
             f"{'s' * (len(ids) != 1)} that no longer exist (card {shown})",
@@ -111,7 +111,7 @@ def mapping_findings(
     question_status: Callable[[str], str],
     story_status: Callable[[str], str],
     known_stories: set[str],
-) -> list[Finding]:
+) -> list[Diagnosis]:
     """Status: "present", "gone", or "unreadable" (its file exists but does not load).
 
     `known_stories`: stories that have cards, i.e. drill has seen their file once. A mapping
@@ -122,7 +122,7 @@ def mapping_findings(
     if dead_questions:
         shown = ", ".join(sorted({q for q, _ in dead_questions})[:6])
         out.append(
-            Finding(
+            Diagnosis(
                 "mappings",
                 f"{len(dead_questions)} mapping{'s' * (len(dead_questions) != 1)} to questions "
                 f"no deck holds any more ({shown})",
@@ -135,7 +135,7 @@ def mapping_findings(
     if never:
         shown = ", ".join(sorted({s for _, s in never})[:6])
         out.append(
-            Finding(
+            Diagnosis(
                 "mappings",
                 f"{len(never)} mapping{'s' * (len(never) != 1)} to stories drill has never "
                 f"seen ({shown})",
@@ -146,7 +146,7 @@ def mapping_findings(
     gone_stories = sorted({s for _, s in rest if s in known_stories})
     if gone_stories:
         out.append(
-            Finding(
+            Diagnosis(
                 "mappings",
                 f"mappings to stories whose file is gone: {', '.join(gone_stories)}; kept "
                 "until the file is back (`drill story rm --purge ID` forgets a story)",
@@ -160,7 +160,7 @@ def card_findings(
     cards: list[dict],
     question_status: Callable[[str], str],
     story_status: Callable[[str], str],
-) -> list[Finding]:
+) -> list[Diagnosis]:
     def status(card: dict) -> str:
         if card["ref"].startswith("lost/"):
             return "gone"
@@ -175,7 +175,7 @@ def card_findings(
     if active:
         refs = ", ".join(sorted({c["ref"] for c in active})[:6])
         out.append(
-            Finding(
+            Diagnosis(
                 "cards",
                 f"{len(active)} active card{'s' * (len(active) != 1)} whose story or question "
                 f"is gone ({refs})",
@@ -187,7 +187,7 @@ def card_findings(
         refs = sorted({c["ref"] for c in resting})
         reviews = sum(c["reviews"] for c in resting)
         out.append(
-            Finding(
+            Diagnosis(
                 "cards",
                 f"{len(resting)} inactive card{'s' * (len(resting) != 1)} ({reviews} review"
                 f"{'s' * (reviews != 1)}) whose story or question has no file any more: "
@@ -199,13 +199,13 @@ def card_findings(
     return out
 
 
-def file_findings(problems) -> list[Finding]:
+def file_findings(problems) -> list[Diagnosis]:
     """Story, deck and taxonomy file problems, as the library reports them."""
     out = []
     for p in problems:
         error = p.severity == "error"
         out.append(
-            Finding(
+            Diagnosis(
                 "files",
                 str(p),
                 problem=error,
@@ -220,14 +220,14 @@ def file_findings(problems) -> list[Finding]:
 
 @dataclass
 class Report:
-    findings: list[Finding]
+    findings: list[Diagnosis]
 
     @property
-    def problems(self) -> list[Finding]:
+    def problems(self) -> list[Diagnosis]:
         return [f for f in self.findings if f.problem]
 
     @property
-    def fixable(self) -> list[Finding]:
+    def fixable(self) -> list[Diagnosis]:
         return [f for f in self.findings if f.fix]
 
 
@@ -258,7 +258,7 @@ def statuses(library):
     return question_status, story_status
 
 
-def plan_findings(plans: list[dict]) -> list[Finding]:
+def plan_findings(plans: list[dict]) -> list[Diagnosis]:
     """Interview plans whose time drill cannot use (garbage, or outside the years it handles)."""
     from drill.home import FIRST_YEAR, LAST_YEAR, parse_iso
 
@@ -270,7 +270,7 @@ def plan_findings(plans: list[dict]) -> list[Finding]:
             at = None
         if at is None or not FIRST_YEAR <= at.year <= LAST_YEAR:
             found.append(
-                Finding(
+                Diagnosis(
                     "plans",
                     f"plan {plan['id']} ({plan['company']}) has the time {plan['at']!r}, which "
                     f"is not a date between {FIRST_YEAR} and {LAST_YEAR}; remove it with "
@@ -280,10 +280,10 @@ def plan_findings(plans: list[dict]) -> list[Finding]:
     return found
 
 
-def beside_findings(aside: list[Path], staging: list[Path]) -> list[Finding]:
+def beside_findings(aside: list[Path], staging: list[Path]) -> list[Diagnosis]:
     """Old homes an import set aside (worth knowing), and staging homes a killed import left."""
     found = [
-        Finding(
+        Diagnosis(
             "imports",
             f"{path} is the home as it was before an import; delete it once you are sure you "
             "do not need it",
@@ -292,7 +292,7 @@ def beside_findings(aside: list[Path], staging: list[Path]) -> list[Finding]:
         for path in aside
     ]
     found += [
-        Finding(
+        Diagnosis(
             "imports",
             f"{path} is a half-built home from an interrupted import; your home was not "
             "changed by it, so it can be deleted",
@@ -316,11 +316,11 @@ def restore_hint(db_path: Path) -> str:
 
 def examine(store, library) -> Report:
     """Every check; a check that cannot run says why instead of stopping the others."""
-    findings: list[Finding] = []
+    findings: list[Diagnosis] = []
     if store.path is not None and store.path.is_file() and store.path.stat().st_size == 0:
         return Report(
             [
-                Finding(
+                Diagnosis(
                     "integrity",
                     f"{store.path} is empty (0 bytes): the history is not in it; "
                     f"{restore_hint(store.path)}",
@@ -328,11 +328,11 @@ def examine(store, library) -> Report:
             ]
         )
 
-    def guarded(what: str, check: Callable[[], list[Finding]]) -> None:
+    def guarded(what: str, check: Callable[[], list[Diagnosis]]) -> None:
         try:
             findings.extend(check())
         except sqlite3.DatabaseError as exc:
-            findings.append(Finding(what, f"cannot check {what}: {exc}"))
+            findings.append(Diagnosis(what, f"cannot check {what}: {exc}"))
 
     try:
         version = store.schema_version()
@@ -340,7 +340,7 @@ def examine(store, library) -> Report:
     except sqlite3.DatabaseError as exc:
         return Report(
             [
-                Finding(
+                Diagnosis(
                     "integrity",
                     f"{store.path}: not a readable SQLite database ({exc}); "
                     f"{restore_hint(store.path)}",
@@ -376,7 +376,7 @@ def examine(store, library) -> Report:
         copies = backups(store.path)
         if copies:
             findings.append(
-                Finding("backups", f"daily copies of the database: newest {copies[-1]}", False)
+                Diagnosis("backups", f"daily copies of the database: newest {copies[-1]}", False)
             )
     return Report(findings)
 

@@ -150,9 +150,9 @@ def resolve_story(typed: str, stories: Iterable[Story]) -> tuple[Story | None, l
     for story in stories:
         if story.id.lower() == text:
             return story, []
-    if len(text) < MIN_MATCH:
-        return None, []
     prefix = [s for s in stories if s.id.lower().startswith(text)]
+    if len(text) < MIN_MATCH:
+        return None, prefix  # never a pick, but the ids it starts are worth naming
     if len(prefix) == 1:
         return prefix[0], []
     words = [w for w in re.split(r"[\s,]+", text) if w]
@@ -162,6 +162,20 @@ def resolve_story(typed: str, stories: Iterable[Story]) -> tuple[Story | None, l
     if len(found) == 1:
         return found[0], []
     return None, prefix or found
+
+
+def unmatched(typed: str, options: list[Story], stories: Iterable[Story]) -> str:
+    """Why a typed name picked no story, with the story it most likely meant."""
+    import difflib
+
+    text = typed.strip()
+    if len(options) > 1:
+        return f"More than one story matches {text!r}: {', '.join(s.id for s in options[:6])}"
+    if options:
+        return f"{text!r} is too short to name a story: did you mean {options[0].id}?"
+    ids = [s.id for s in stories]
+    close = difflib.get_close_matches(text.lower(), ids, n=1, cutoff=0.75)
+    return f"No story matches {text!r}" + (f": did you mean {close[0]}?" if close else "")
 
 
 def _searchable(story: Story) -> str:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from drill import planner
+from drill.cards import Card, Kind
 from drill.home import Clock, parse_iso
 
 DEFAULT_SECONDS_PER_CARD = 20.0  # until the user has reviews of their own to measure
 PACE_MIN_REVIEWS = 20
-DAILY_KINDS = ("question", "story")
+DAILY_KINDS: tuple[Kind, ...] = ("question", "story")
 
 
 def upcoming(store, now: datetime) -> dict | None:
@@ -52,19 +53,21 @@ def planned_decks(store, home, now: datetime) -> tuple[str, ...]:
     return tuple(dict.fromkeys(d for d in decks if d))
 
 
-def relevant_rows(rows: list[dict], library, deck: str | None, mappings) -> list[dict]:
+def relevant_cards(
+    cards: list[Card], library, deck: str | None, mappings
+) -> list[tuple[Card, int]]:
     """The cards an interview needs: its deck's questions and the configured decks' (core and
     traps by default), and the facets of the stories mapped to the deck's questions or
-    assigned to its framework's principles (every story in play when none is). Each row gets
-    a `priority`: 1 for the company's own questions and stories, 0 for the rest."""
+    assigned to its framework's principles (every story in play when none is). Each comes
+    with a priority: 1 for the company's own questions and stories, 0 for the rest."""
     decks = set(library.config.decks) | ({deck} if deck else set())
-    questions = [r for r in rows if r["kind"] == "question" and r["ref"].split("/", 1)[0] in decks]
+    questions = [c for c in cards if c.kind == "question" and c.ref.split("/", 1)[0] in decks]
     stories = library.stories
     chosen: set[str] = set()
     if deck:
-        for r in questions:
-            if r["ref"].startswith(f"{deck}/"):
-                chosen |= mappings.get(r["ref"], set())
+        for c in questions:
+            if c.ref.startswith(f"{deck}/"):
+                chosen |= mappings.get(c.ref, set())
         framework = next((f for f in library.taxonomy.frameworks.values() if f.deck == deck), None)
         if framework is not None:
             ids = {p.id for p in framework.principles}
@@ -74,10 +77,8 @@ def relevant_rows(rows: list[dict], library, deck: str | None, mappings) -> list
     if not chosen:
         chosen = set(stories)
     prefix = f"{deck}/" if deck else None
-    out = [{**r, "priority": int(bool(prefix) and r["ref"].startswith(prefix))} for r in questions]
-    out += [
-        {**r, "priority": int(own)} for r in rows if r["kind"] == "story" and r["ref"] in chosen
-    ]
+    out = [(c, int(bool(prefix) and c.ref.startswith(prefix))) for c in questions]
+    out += [(c, int(own)) for c in cards if c.kind == "story" and c.ref in chosen]
     return out
 
 
@@ -89,14 +90,15 @@ def seconds_per_card(durations_ms: list[int | None]) -> float:
     return min(max(statistics.median(values), 3.0), 300.0)
 
 
-def plan_card(row: dict) -> planner.PlanCard:
-    group = f"story:{row['ref']}" if row["kind"] == "story" else f"question:{row['ref']}"
-    priority = row.get("priority", 0)
-    last = parse_iso(row["last_review"]) if row["last_review"] else None
-    card = planner.PlanCard(row["id"], row["stability"], row["difficulty"], last, group, priority)
-    if row["state"] == "new" or card.new:  # a half-filled memory counts as never reviewed
-        return planner.PlanCard(row["id"], group=group, priority=priority)
-    return card
+def plan_card(card: Card, priority: int = 0) -> planner.PlanCard:
+    group = ":".join(card.group)  # "story:x" or "question:core/x"
+    memory = card.memory
+    planned = planner.PlanCard(
+        card.id, memory.stability, memory.difficulty, memory.last_review, group, priority
+    )
+    if card.new or planned.new:  # a half-filled memory counts as never reviewed
+        return planner.PlanCard(card.id, group=group, priority=priority)
+    return planned
 
 
 @dataclass(frozen=True)
@@ -109,18 +111,18 @@ class InterviewPlan:
     minutes: float
     seconds_per_card: float
     plan: planner.Plan
-    rows: dict[int, dict]  # the relevant cards, by id
+    cards: dict[int, Card]  # the relevant cards, by id
 
     @property
     def relevant(self) -> set[int]:
-        return set(self.rows)
+        return set(self.cards)
 
     def by_story(self) -> list[tuple[str, float, float]]:
         """(story, mean recall at T now, if the plan is followed), weakest first."""
         groups: dict[str, list[int]] = {}
-        for card_id, row in self.rows.items():
-            if row["kind"] == "story":
-                groups.setdefault(row["ref"], []).append(card_id)
+        for card_id, card in self.cards.items():
+            if card.kind == "story":
+                groups.setdefault(card.ref, []).append(card_id)
         out = [
             (
                 story,
@@ -136,7 +138,7 @@ class InterviewPlan:
         plan = self.plan
         return {
             "company": self.company,
-            "cards": len(self.rows),
+            "cards": len(self.cards),
             "recall_now": _round(plan.overall(planned=False)),
             "recall_planned": _round(plan.overall()),
             "ready_now": _round(plan.share_ready(planned=False)),
@@ -158,14 +160,14 @@ def build(store, library, clock: Clock, row: dict) -> InterviewPlan:
     now = clock.utc
     day = clock.day(clock.now, config.day_starts_at)
     deck = plan_deck(row["company"], library)
-    rows = relevant_rows(store.cards(DAILY_KINDS), library, deck, store.mappings())
+    relevant = relevant_cards(store.cards(DAILY_KINDS), library, deck, store.mappings())
     reviewed = set().union(*store.reviewed_today(day.isoformat()).values())
     since = (day - timedelta(days=30)).isoformat()
     pace = seconds_per_card(store.review_durations(since))
     cap = planner.daily_cap(config.plan_daily_minutes, pace)
     parameters = store.parameters() or planner.DEFAULT_PARAMETERS
     plan = planner.plan(
-        [plan_card(r) for r in rows],
+        [plan_card(card, priority) for card, priority in relevant],
         now,
         parse_iso(row["at"]),
         parameters,
@@ -183,7 +185,7 @@ def build(store, library, clock: Clock, row: dict) -> InterviewPlan:
         config.plan_daily_minutes,
         pace,
         plan,
-        {r["id"]: r for r in rows},
+        {card.id: card for card, _ in relevant},
     )
 
 
@@ -235,7 +237,7 @@ def upcoming_plan(store, library, clock: Clock) -> InterviewPlan | None:
 def to_json(interview: InterviewPlan, clock: Clock) -> dict:
     """`drill plan show --json`: the daily load and the predicted recall at interview time."""
     plan = interview.plan
-    refs = {i: _label(row) for i, row in interview.rows.items()}
+    refs = {i: card.label for i, card in interview.cards.items()}
     return {
         "id": interview.id,
         "at": clock.local(interview.at).isoformat(),
@@ -261,10 +263,6 @@ def to_json(interview: InterviewPlan, clock: Clock) -> dict:
     }
 
 
-def _label(row: dict) -> str:
-    return row["ref"] + (f"#{row['facet']}" if row["facet"] else "")
-
-
 def render(interview: InterviewPlan, clock: Clock, width: int = 80, color: bool = False) -> list:
     """`drill plan show`: the plan as a few small charts."""
     from drill.charts import bar_chart
@@ -272,7 +270,7 @@ def render(interview: InterviewPlan, clock: Clock, width: int = 80, color: bool 
     plan = interview.plan
     when = clock.local(interview.at).strftime("%a %d %b %Y %H:%M")
     target = f"{plan.target:.0%}"
-    total = len(interview.rows)
+    total = len(interview.cards)
     lines = [
         f"Plan {interview.id}: {interview.company} on {when}"
         + (f" (deck {interview.deck})" if interview.deck else ""),

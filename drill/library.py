@@ -10,6 +10,7 @@ from pathlib import Path
 
 from drill import __version__
 from drill.bank import FACETS, Bank, Story, load_bank, story_files
+from drill.cards import Card
 from drill.decks import (
     TAXONOMY_FILE,
     Deck,
@@ -150,7 +151,9 @@ class Library:
 
     def signature(self) -> str:
         """A fingerprint of every file the card set depends on, from stat calls only."""
-        return self._fingerprint(self._deck_files() + self._story_files())
+        answers = self.examples_dir / ANSWERS_FILE  # the examples' pick cards follow it
+        key = [answers] if answers.is_file() else []
+        return self._fingerprint(self._deck_files() + self._story_files() + key)
 
     def _taxonomy_files(self) -> list[Path]:
         return [self.shipped / TAXONOMY_FILE, self.home.decks_dir / TAXONOMY_FILE]
@@ -181,20 +184,22 @@ class Library:
             parts.append(self._stats[path])
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
-    def wanted_cards(self, mappings: dict[str, set[str]]) -> list[tuple[str, str, str, int]]:
-        """Every card that should be active: (kind, ref, facet, position)."""
+    def wanted_cards(self, mappings: dict[str, set[str]]) -> list[Card]:
+        """Every card that should be active, by kind, ref, facet and position (the store gives
+        them their ids: each is `0` here)."""
         wanted = []
         stories = self.stories
+        key = self.answer_key  # the examples' own answers, while they are in play
         position = 0
         for question in self.questions.values():
-            wanted.append(("question", question.id, "", position))
-            if mappings.get(question.id, set()) & stories.keys():
-                wanted.append(("pick", question.id, "", position))
+            wanted.append(Card(0, "question", question.id, position=position))
+            if (mappings.get(question.id, set()) | key.get(question.id, set())) & stories.keys():
+                wanted.append(Card(0, "pick", question.id, position=position))
             position += 1
         for story in stories.values():
             for facet in FACETS:
                 if story.facet_text(facet).strip():
-                    wanted.append(("story", story.id, facet, position))
+                    wanted.append(Card(0, "story", story.id, facet, position=position))
             position += 1
         return wanted
 
@@ -224,7 +229,7 @@ def load_answer_key(path: Path, story_ids) -> dict[str, set[str]]:
     return key
 
 
-CACHE_FORMAT = 2  # 2: questions carry red_flags and rubric
+CACHE_FORMAT = 3  # 2: questions carry red_flags and rubric; 3: pick cards from the answer key
 
 
 def _read_cache(path: Path, signature: str):

@@ -6,11 +6,11 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime
 
-from drill import grading, scheduling
+from drill import grading
 from drill.bank import Story
+from drill.cards import Card
 from drill.home import iso, parse_iso
 from drill.records import Rehearsal
-from drill.scheduling import Memory, QueueCard
 from drill.session import Answer, Prompt, Reveal, Session
 
 
@@ -36,18 +36,17 @@ class CramSession(Session):
         self.seen: set[int] = set()
         self.before = self.story_recall()
 
-    def relevant(self) -> list[dict]:
+    def relevant(self) -> list[Card]:
         """The loop's questions, and the facets of the stories mapped to them."""
         rows = self.store.cards(self.kinds)
         questions = [
             r
             for r in rows
-            if r["kind"] == "question"
-            and (self.deck is None or r["ref"].startswith(f"{self.deck}/"))
+            if r.kind == "question" and (self.deck is None or r.ref.startswith(f"{self.deck}/"))
         ]
         mappings = self.store.mappings()
         stories = (
-            set().union(*(mappings.get(r["ref"], set()) for r in questions)) if questions else set()
+            set().union(*(mappings.get(r.ref, set()) for r in questions)) if questions else set()
         )
         if self.deck:  # and the stories the loop's story plan gives its principles
             from drill.assign import assigned_stories
@@ -55,32 +54,32 @@ class CramSession(Session):
             stories |= set(assigned_stories(self.store, self.deck)) & self.library.stories.keys()
         if not stories:
             stories = set(self.library.stories)
-        return questions + [r for r in rows if r["kind"] == "story" and r["ref"] in stories]
+        return questions + [r for r in rows if r.kind == "story" and r.ref in stories]
 
-    def recall_at_interview(self, row: dict) -> float:
-        return scheduling.recall_at(Memory.from_row(row), self.interview, self.scheduler.parameters)
+    def recall_at_interview(self, card: Card) -> float:
+        return card.recall_at(self.interview, self.scheduler.parameters)
 
-    def queue(self) -> list[QueueCard]:
-        rows = [r for r in self.relevant() if r["id"] not in self.seen]
-        scored = sorted(rows, key=lambda r: (self.recall_at_interview(r), r["id"]))
+    def queue(self) -> list[Card]:
+        cards = [c for c in self.relevant() if c.id not in self.seen]
+        scored = sorted(cards, key=lambda c: (self.recall_at_interview(c), c.id))
         first, rest, stories = [], [], set()
-        for row in scored:  # every story at least once: its weakest facet comes early
-            if row["kind"] == "story" and row["ref"] not in stories:
-                stories.add(row["ref"])
-                first.append(row)
-            elif row["kind"] == "question":
-                first.append(row)
+        for card in scored:  # every story at least once: its weakest facet comes early
+            if card.kind == "story" and card.ref not in stories:
+                stories.add(card.ref)
+                first.append(card)
+            elif card.kind == "question":
+                first.append(card)
             else:
-                rest.append(row)
-        first.sort(key=lambda r: (self.recall_at_interview(r), r["id"]))
-        return [QueueCard.from_row(r) for r in first + rest]
+                rest.append(card)
+        first.sort(key=lambda c: (self.recall_at_interview(c), c.id))
+        return first + rest
 
     def grade(self, prompt: Prompt, answer: Answer, rating: int) -> int:
-        self.seen.add(prompt.card["id"])
+        self.seen.add(prompt.card.id)
         return super().grade(prompt, answer, rating)
 
     def skip(self, prompt: Prompt) -> None:
-        self.seen.add(prompt.card["id"])
+        self.seen.add(prompt.card.id)
 
     def undo(self):
         row = super().undo()
@@ -90,9 +89,9 @@ class CramSession(Session):
 
     def story_recall(self) -> dict[str, float]:
         by_story: dict[str, list[float]] = {}
-        for row in self.relevant():
-            if row["kind"] == "story":
-                by_story.setdefault(row["ref"], []).append(self.recall_at_interview(row))
+        for card in self.relevant():
+            if card.kind == "story":
+                by_story.setdefault(card.ref, []).append(self.recall_at_interview(card))
         return {story: statistics.fmean(values) for story, values in by_story.items()}
 
     def readiness(self) -> list[Readiness]:
@@ -138,6 +137,8 @@ class MapSession(Session):
     def status(self) -> str:
         """The toolbar: picks done, and the countdown or what the keys do."""
         done = f" {self.done}/{max(self.queue_size, self.done)}"
+        if not (self.done or self.queue_size):  # the sprint has not started
+            done = " pick sprint"
         left = self.time_left()
         if left is None:
             return done + " · ? help · q quits"
@@ -155,15 +156,31 @@ class MapSession(Session):
             )
         clock = self.clock()
         nxt = self.store.next_due(["pick"], iso(clock.utc))
-        when = clock.local(parse_iso(nxt)).strftime("%a %d %b %H:%M") if nxt else "later"
-        return f"No picks this time: none is due; the next is due {when}."
+        when = clock.local(parse_iso(nxt)).strftime("%a %d %b %H:%M") if nxt else None
+        drilled = self.store.reviewed_today(self.today(clock))
+        resting = [
+            card
+            for card in self.store.cards(["pick"])
+            if card.id not in drilled.get(card.group, {card.id})
+        ]
+        if resting:  # a question's cards are siblings: one drilled today, the pick waits
+            n = len(resting)
+            return (
+                f"No picks this time: {n} mapped question{'s were' if n > 1 else ' was'} "
+                "drilled today, and a question's pick rests until tomorrow"
+                + (f"; the next other pick is due {when}." if when else ".")
+            )
+        return f"No picks this time: none is due; the next is due {when or 'later'}."
 
     def unmapped(self) -> list:
         """Active questions that no story answers yet, offered for mapping first."""
         mappings = self.store.mappings()
         stories = self.library.stories.keys()
+        key = self.library.answer_key  # the examples answer their own questions
         return [
-            q for q in self.library.questions.values() if not (mappings.get(q.id, set()) & stories)
+            q
+            for q in self.library.questions.values()
+            if not ((mappings.get(q.id, set()) | key.get(q.id, set())) & stories)
         ]
 
     def new_allowed(self, introduced: dict[str, int]) -> int:
@@ -201,18 +218,11 @@ class MapSession(Session):
 
 def weakest_question(session: Session) -> Prompt | None:
     """The question card with the lowest recall now: what a rehearsal picks when nothing is due."""
-    rows = session.store.cards(["question"])
-    if not rows:
+    cards = session.store.cards(["question"])
+    if not cards:
         return None
-    at = session.clock().utc
-    row = min(
-        rows,
-        key=lambda r: (
-            scheduling.recall_at(scheduling.Memory.from_row(r), at, session.scheduler.parameters),
-            r["id"],
-        ),
-    )
-    return session.prompt_for(row)
+    at, parameters = session.clock().utc, session.scheduler.parameters
+    return session.prompt_for(min(cards, key=lambda c: (c.recall_at(at, parameters), c.id)))
 
 
 class RehearsalSession:

@@ -175,8 +175,9 @@ def _matrix_lines(cov: Coverage, taxonomy: Taxonomy) -> list[str]:
     idle = [c for c in cov.categories if c not in columns]
     short = _abbreviations(columns)
     ids = list(cov.matrix)
-    label = min(max((len(i) for i in ids), default=5), 20)
     cells = [max(len(short[c]) + 1, 3) for c in columns]
+    # ids as long as the row leaves room for (two ids cut to one label would read as one)
+    label = min(max((len(i) for i in ids), default=5), max(20, _width() - 8 - sum(cells)))
     lines: list[str] = []
     if label + 2 + sum(cells) + 6 <= _width():
         head = " " * (label + 2) + "".join(
@@ -196,10 +197,17 @@ def _matrix_lines(cov: Coverage, taxonomy: Taxonomy) -> list[str]:
             for c in columns
         }
         width = min(max((len(n) for n in names.values()), default=8) + 2, 30)
-        lines.append(" " * width + "".join(f"{n:<3}" for n in range(1, len(ids) + 1)))
-        for c in columns:
-            row = "".join(("x" if c in cov.matrix[sid] else ".").ljust(3) for sid in ids)
-            lines.append(f"{_clip(names[c], width - 2):<{width}}{row}")
+        width = max(16, min(width, _width() - 3 * len(ids)))  # names give way to stories
+        per = max(1, (_width() - width) // 3)  # stories a block of columns holds
+        for start in range(0, len(ids), per):
+            block = list(enumerate(ids, 1))[start : start + per]
+            lines += [""] if start else []
+            lines.append(" " * width + "".join(f"{n:<3}" for n, _ in block).rstrip())
+            for c in columns:
+                row = "".join(("x" if c in cov.matrix[sid] else ".").ljust(3) for _, sid in block)
+                name = names[c]  # cut before its required mark, which stays
+                shown = _clip(name[:-1], width - 3) + "*" if name.endswith("*") else name
+                lines.append(f"{_clip(shown, width - 2):<{width}}{row}")
         legend = ", ".join(
             f"{n}={sid}({_LEVEL_SHORT[cov.levels[sid]]})" for n, sid in enumerate(ids, 1)
         )

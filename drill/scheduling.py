@@ -1,4 +1,4 @@
-"""FSRS through py-fsrs, and the order cards come in: pure functions of rows and `now`."""
+"""FSRS through py-fsrs, and the order cards come in: pure functions of cards and `now`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from drill.home import iso, parse_iso
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a prompt's status
 if TYPE_CHECKING:  # py-fsrs is imported when first needed: a card can be drawn before that
-    from fsrs import Card, Scheduler
+    from fsrs import Card as FsrsCard
+    from fsrs import Scheduler
+
+    from drill.cards import Card, State
 
 # py-fsrs's State values
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
@@ -23,7 +26,7 @@ LEARN_AHEAD = timedelta(minutes=20)
 class Memory:
     """A card's FSRS state as stored: what py-fsrs needs, plus our counters."""
 
-    state: str = "new"
+    state: State = "new"
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None
@@ -45,7 +48,7 @@ class Memory:
             lapses=row["lapses"],
         )
 
-    def to_row(self) -> dict:
+    def to_row(self) -> dict:  # the memory's columns of a `CardRow`
         return {
             "state": self.state,
             "step": self.step,
@@ -57,7 +60,7 @@ class Memory:
             "lapses": self.lapses,
         }
 
-    def to_fsrs(self, now: datetime) -> Card:
+    def to_fsrs(self, now: datetime) -> FsrsCard:
         from fsrs import Card, State
 
         if self.state == "new":
@@ -193,34 +196,7 @@ def format_interval(delta: timedelta) -> str:
 # --- the queue ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QueueCard:
-    """What the queue needs to know of a card."""
-
-    id: int
-    kind: str
-    group: tuple[str, str] | str  # siblings share a group (`sibling_group`)
-    memory: Memory
-    position: int = 0
-
-    @classmethod
-    def from_row(cls, row: dict) -> QueueCard:
-        return cls(
-            row["id"],
-            row["kind"],
-            sibling_group(row["kind"], row["ref"]),
-            Memory.from_row(row),
-            row["position"] or 0,
-        )
-
-
-def sibling_group(kind: str, ref: str) -> tuple[str, str]:
-    """The sibling rule: a story's facets are siblings, and so are a question's cards (its
-    `question` and `pick`); siblings are never shown on the same study day."""
-    return ("story" if kind == "story" else "question", ref)
-
-
-def overdue_ratio(card: QueueCard, now: datetime) -> float:
+def overdue_ratio(card: Card, now: datetime) -> float:
     memory = card.memory
     assert memory.due is not None
     interval = (memory.due - memory.last_review) if memory.last_review else timedelta(0)
@@ -229,15 +205,15 @@ def overdue_ratio(card: QueueCard, now: datetime) -> float:
 
 
 def build_queue(
-    cards: Iterable[QueueCard],
+    cards: Iterable[Card],
     now: datetime,
     reviewed_today: dict,
     new_allowed: int,
     bury_siblings: bool = True,
     learn_ahead: bool = True,
     stories_first: bool = False,
-    at_risk: Sequence[QueueCard] = (),
-) -> list[QueueCard]:
+    at_risk: Sequence[Card] = (),
+) -> list[Card]:
     """Due cards, most overdue relative to their interval first, then new ones.
 
     `reviewed_today` maps a sibling group to the card ids reviewed in it today: the other
@@ -245,9 +221,9 @@ def build_queue(
     `at_risk` (cards an interview makes urgent, most at risk first) go between due and new.
     """
     now = now.astimezone(UTC)
-    due: list[QueueCard] = []
-    ahead: list[QueueCard] = []
-    new: list[QueueCard] = []
+    due: list[Card] = []
+    ahead: list[Card] = []
+    new: list[Card] = []
     for card in cards:
         seen = reviewed_today.get(card.group)
         if bury_siblings and seen and card.id not in seen:
@@ -262,7 +238,7 @@ def build_queue(
     new.sort(key=lambda c: (c.position, c.id))
     taken: set = set()
 
-    def one_per_group(cards: list[QueueCard]) -> list[QueueCard]:
+    def one_per_group(cards: list[Card]) -> list[Card]:
         kept = []
         for card in cards:
             if not bury_siblings or card.group not in taken:
@@ -279,12 +255,12 @@ def build_queue(
     return queue
 
 
-def _interleave(cards: list[QueueCard], stories_first: bool) -> list[QueueCard]:
+def _interleave(cards: list[Card], stories_first: bool) -> list[Card]:
     """Alternate questions and story facets so a session mixes both kinds."""
     questions = [c for c in cards if c.kind != "story"]
     stories = [c for c in cards if c.kind == "story"]
     first, second = (stories, questions) if stories_first else (questions, stories)
-    out: list[QueueCard] = []
+    out: list[Card] = []
     for index in range(max(len(questions), len(stories))):
         out += first[index : index + 1] + second[index : index + 1]
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,22 +10,23 @@ from functools import cached_property
 from pathlib import Path
 
 from drill import grading, scheduling
-from drill.bank import FACET_LABELS, FACETS, Story
+from drill.bank import FACET_LABELS, FACETS, Story, own_copy
+from drill.cards import Card, Kind, Mode
 from drill.decks import Question
-from drill.home import Clock, Config, iso, parse_iso, write_private
+from drill.home import Clock, Config, iso, parse_iso
 from drill.library import Library, sync
-from drill.scheduling import Memory, QueueCard
+from drill.records import Review
 from drill.stats import streak_days
 
-DAILY_KINDS = ("question", "story")
+DAILY_KINDS: tuple[Kind, ...] = ("question", "story")
 
 
 @dataclass
 class Prompt:
     """A card on screen, with what the terminal needs to ask it."""
 
-    card: dict
-    kind: str
+    card: Card
+    kind: Kind
     question: Question | None = None
     wording: str = ""
     story: Story | None = None  # the story a `story` card asks about
@@ -97,8 +97,8 @@ class Session:
         store,
         library: Library,
         clock: Callable[[], Clock],
-        mode: str = "daily",
-        kinds: tuple[str, ...] = DAILY_KINDS,
+        mode: Mode = "daily",
+        kinds: tuple[Kind, ...] = DAILY_KINDS,
         max_cards: int = 20,
         max_minutes: float = 10,
         fuzz: bool = True,
@@ -150,12 +150,12 @@ class Session:
         at = self.interviews[0]
         target = self.config.desired_retention
         scored = []
-        for row in self.store.cards(self.kinds):
-            if row["state"] == "new":
+        for card in self.store.cards(self.kinds):
+            if card.new:
                 continue
-            recall = scheduling.recall_at(Memory.from_row(row), at, self.scheduler.parameters)
+            recall = card.recall_at(at, self.scheduler.parameters)
             if recall < target:
-                scored.append((recall, row["id"]))
+                scored.append((recall, card.id))
         return [card_id for _, card_id in sorted(scored)]
 
     @property
@@ -169,14 +169,14 @@ class Session:
         """New cards still allowed today: the daily limit less those already introduced."""
         return max(0, self.config.new_per_day - sum(introduced.values()))
 
-    def queue(self) -> list[QueueCard]:
+    def queue(self) -> list[Card]:
         clock = self.clock()
         now = clock.utc
         day = self.today(clock)
         reviewed = self.store.reviewed_today(day)
         introduced = self.store.new_introduced(day)
         new_allowed = self.new_allowed(introduced)
-        rows = self.store.queue_rows(
+        cards = self.store.queue_cards(
             self.kinds,
             iso(now),
             iso(now + scheduling.LEARN_AHEAD),
@@ -186,7 +186,6 @@ class Session:
             },
             buried_refs={ref for _, ref in reviewed},
         )
-        cards = [QueueCard.from_row(r) for r in rows]
         stories_first = introduced.get("story", 0) < sum(
             n for kind, n in introduced.items() if kind != "story"
         )
@@ -194,7 +193,7 @@ class Session:
         queued = {c.id for c in cards}
         risky = [i for i in self.at_risk if i not in reviewed_ids and i not in queued][:200]
         at_risk = sorted(
-            (QueueCard.from_row(r) for r in self.store.cards_by_id(risky, awake_at=iso(now))),
+            self.store.cards_by_id(risky, awake_at=iso(now)),
             key=lambda c: risky.index(c.id),
         )
         queue = scheduling.build_queue(
@@ -219,7 +218,7 @@ class Session:
 
         return interview.upcoming_plan(self.store, self.library, self.clock())
 
-    def follow_plan(self, queue: list[QueueCard]) -> list[QueueCard]:
+    def follow_plan(self, queue: list[Card]) -> list[Card]:
         """Today's planned cards first (siblings allowed: the interview comes first), then the
         other cards that are due, all within the plan's daily cap; cards the interview needs
         but the plan leaves out today, and unrelated new cards, wait."""
@@ -231,14 +230,14 @@ class Session:
         clock = self.clock()
         now = clock.utc
         reviewed = set().union(*self.store.reviewed_today(self.today(clock)).values())
-        rows = {
-            r["id"]: r
-            for r in self.store.cards_by_id(i for i in plan.plan.today() if i not in reviewed)
-            if r["active"] and not (r["buried_until"] and r["buried_until"] > iso(now))
+        waiting = {
+            c.id: c
+            for c in self.store.cards_by_id(i for i in plan.plan.today() if i not in reviewed)
+            if c.active and c.awake(now)
         }
-        planned = [i for i in plan.plan.today() if i in rows]
-        due = [c for c in queue if c.memory.state != "new" and (c.memory.due or now) <= now]
-        cards = {c.id: c for c in due} | {i: QueueCard.from_row(rows[i]) for i in planned}
+        planned = [i for i in plan.plan.today() if i in waiting]
+        due = [c for c in queue if not c.new and (c.memory.due or now) <= now]
+        cards = {c.id: c for c in due} | {i: waiting[i] for i in planned}
         ids = planner.daily_order(planned, list(cards), plan.relevant, plan.cap - len(reviewed))
         return [cards[i] for i in ids]
 
@@ -255,7 +254,7 @@ class Session:
         missing = len(plan.plan.unreachable)
         if missing:
             note += (
-                f". {missing} of {len(plan.rows)} cards cannot reach "
+                f". {missing} of {len(plan.cards)} cards cannot reach "
                 f"{plan.plan.target:.0%} by then at {plan.minutes:g} min a day"
             )
         return note + "."
@@ -265,21 +264,21 @@ class Session:
             return None
         queue = self.queue()
         self.queue_size = min(self.max_cards, self.done + len(queue))
-        for item in queue:
-            prompt = self.prompt_for(self.store.card(item.id))
+        for card in queue:
+            prompt = self.prompt_for(card)
             if prompt is not None:
                 prompt.shown_at = self.timer()
                 return prompt
         return None
 
-    def prompt_for(self, card: dict) -> Prompt | None:
+    def prompt_for(self, card: Card) -> Prompt | None:
         library = self.library
-        if card["kind"] == "story":
-            story = library.stories.get(card["ref"])
+        if card.kind == "story":
+            story = library.stories.get(card.ref)
             if story is None:
                 return None
-            return Prompt(card, "story", story=story, facet=card["facet"])
-        question = library.questions.get(card["ref"])
+            return Prompt(card, "story", story=story, facet=card.facet)
+        question = library.questions.get(card.ref)
         if question is None:
             return None
         mapped = (
@@ -287,9 +286,9 @@ class Session:
         ) & library.stories.keys()
         return Prompt(
             card,
-            card["kind"],
+            card.kind,
             question=question,
-            wording=question.wording(card["reps"]),
+            wording=question.wording(card.memory.reps),
             candidates=grading.rank_stories(question, library.stories.values()),
             mapped=mapped,
         )
@@ -319,7 +318,7 @@ class Session:
         intervals = {
             rating: scheduling.format_interval(delta)
             for rating, delta in scheduling.preview(
-                Memory.from_row(prompt.card), clock.utc, self.scheduler
+                prompt.card.memory, clock.utc, self.scheduler
             ).items()
         }
         return Reveal(pick, reference, check, suggested, intervals)
@@ -337,27 +336,23 @@ class Session:
     def grade(self, prompt: Prompt, answer: Answer, rating: int) -> int:
         """Schedule the card and commit the review before anything else happens."""
         clock = self.clock()
-        memory = Memory.from_row(prompt.card)
-        after = scheduling.review(memory, rating, clock.utc, self.scheduler)
-        pre_interview = any(at - timedelta(hours=48) <= clock.utc < at for at in self.interviews)
-        review_id = self.store.record_review(
-            prompt.card["id"],
-            after.to_row() if self.reschedule else {},
-            {
-                "at": iso(clock.utc),
-                "day": self.today(clock),
-                "rating": rating,
-                "mode": self.mode,
-                "duration_ms": int((self.timer() - prompt.shown_at) * 1000),
-                "latency_ms": answer.latency_ms,
-                "story": answer.story,
-                "answer": answer.to_dict() or None,
-                "pre_interview": pre_interview,
-                "rescheduled": self.reschedule,
-            },
-            expect_before=prompt.card,
+        after = scheduling.review(prompt.card.memory, rating, clock.utc, self.scheduler)
+        review = Review(
+            at=clock.utc,
+            day=self.today(clock),
+            rating=rating,
+            mode=self.mode,
+            duration_ms=int((self.timer() - prompt.shown_at) * 1000),
+            latency_ms=answer.latency_ms,
+            story=answer.story,
+            answer=answer.to_dict() or None,
+            pre_interview=any(at - timedelta(hours=48) <= clock.utc < at for at in self.interviews),
+            rescheduled=self.reschedule,
         )
-        self.history.append((review_id, prompt.card["id"], rating))
+        review_id = self.store.record_review(
+            prompt.card.id, after if self.reschedule else None, review, expect_before=prompt.card
+        )
+        self.history.append((review_id, prompt.card.id, rating))
         return review_id
 
     def undo(self) -> dict | None:
@@ -370,15 +365,13 @@ class Session:
 
     def skip(self, prompt: Prompt) -> None:
         """Bury the card until the next study day."""
-        self.store.bury(
-            prompt.card["id"], iso(self.clock().next_day_start(self.config.day_starts_at))
-        )
+        self.store.bury(prompt.card.id, iso(self.clock().next_day_start(self.config.day_starts_at)))
 
     def refresh(self, prompt: Prompt) -> Prompt | None:
         """The card on screen as it is now (after an edit and reload); None when it is gone
         from the drill. Keeps when it was first shown, so its duration stays honest."""
-        card = self.store.card(prompt.card["id"])
-        fresh = self.prompt_for(card) if card and card.get("active", 1) else None
+        card = self.store.card(prompt.card.id)
+        fresh = self.prompt_for(card) if card and card.active else None
         if fresh is not None:
             fresh.shown_at = prompt.shown_at
             fresh.mapped = prompt.mapped & self.library.stories.keys()  # as when it was asked
@@ -396,13 +389,7 @@ class Session:
         in the user's stories made first (shipped files are never opened for writing)."""
         if not story.example:
             return story.path
-        target = self.library.home.stories_dir / f"{story.id}.md"
-        if target.exists():
-            return target
-        text = story.path.read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^example\s*=\s*true\s*\n", "", text, count=1)
-        write_private(target, text)
-        return target
+        return own_copy(story, self.library.home.stories_dir)
 
     def reload(self) -> None:
         """Re-read the bank and decks (after an edit) and re-sync the cards."""

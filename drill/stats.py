@@ -7,6 +7,10 @@ from datetime import date, timedelta
 
 from drill.home import Clock, Config, iso, parse_iso
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from drill.cards import Card
+
 
 def streak_days(days: list[str], today: date) -> int:
     """Consecutive study days with reviews, ending today (or yesterday, if none yet today)."""
@@ -49,24 +53,24 @@ def card_rows(store, clock: Clock, kind: str | None, include_inactive: bool = Fa
     from drill import scheduling
 
     parameters = scheduling.parameters_or_default(store.parameters())
-    rows = store.cards([kind] if kind else None, active=None if include_inactive else True)
+    cards = store.cards([kind] if kind else None, active=None if include_inactive else True)
     out = []
-    for row in rows:
-        memory = scheduling.Memory.from_row(row)
-        r = scheduling.recall_at(memory, clock.utc, parameters) if row["reps"] else None
+    for card in cards:
+        memory = card.memory
+        r = card.recall_at(clock.utc, parameters) if memory.reps else None
         out.append(
             {
-                "id": row["id"],
-                "kind": row["kind"],
-                "ref": row["ref"] + (f":{row['facet']}" if row["facet"] else ""),
-                "state": row["state"],
-                "due": row["due"],
-                "stability": row["stability"],
-                "difficulty": row["difficulty"],
-                "reps": row["reps"],
-                "lapses": row["lapses"],
+                "id": card.id,
+                "kind": card.kind,
+                "ref": card.ref + (f":{card.facet}" if card.facet else ""),
+                "state": memory.state,
+                "due": iso(memory.due) if memory.due else None,
+                "stability": memory.stability,
+                "difficulty": memory.difficulty,
+                "reps": memory.reps,
+                "lapses": memory.lapses,
                 "retrievability": round(r, 4) if r is not None else None,
-                **({"active": bool(row["active"])} if include_inactive else {}),
+                **({"active": card.active} if include_inactive else {}),
             }
         )
     return out
@@ -132,7 +136,7 @@ def due_forecast(due_rows: list[dict], clock: Clock, day_starts_at: int, days: i
 
 
 def weakest(
-    story_cards: list[dict],
+    story_cards: list[Card],
     recall: dict[int, float],
     titles: dict[str, str],
     limit: int = 5,
@@ -141,11 +145,11 @@ def weakest(
 
     Facets never reviewed have no prediction; they are counted, not ranked.
     """
-    studied = [c for c in story_cards if c["id"] in recall]
-    facets = sorted(studied, key=lambda c: (recall[c["id"]], c["ref"], c["facet"]))
+    studied = [c for c in story_cards if c.id in recall]
+    facets = sorted(studied, key=lambda c: (recall[c.id], c.ref, c.facet))
     by_story: dict[str, list[float]] = {}
     for card in studied:
-        by_story.setdefault(card["ref"], []).append(recall[card["id"]])
+        by_story.setdefault(card.ref, []).append(recall[card.id])
     stories = sorted(
         (
             {
@@ -162,10 +166,10 @@ def weakest(
         "stories": stories[:limit],
         "facets": [
             {
-                "card_id": c["id"],
-                "story": c["ref"],
-                "facet": c["facet"],
-                "recall": round(recall[c["id"]], 4),
+                "card_id": c.id,
+                "story": c.ref,
+                "facet": c.facet,
+                "recall": round(recall[c.id], 4),
             }
             for c in facets[:limit]
         ],
@@ -205,11 +209,11 @@ def latency_trend(rows: list[dict]) -> list[dict]:
 
 
 def readiness(
-    cards: list[dict],
+    cards: list[Card],
     deck_questions: set[str] | None,
     mappings: dict[str, set[str]],
     stories_in_play: set[str],
-    recall_at: Callable[[dict], float],
+    recall_at: Callable[[Card], float],
     desired_retention: float,
 ) -> dict:
     """Mean predicted recall at interview time of the loop's cards; unseen ones count as 0.
@@ -219,22 +223,22 @@ def readiness(
     facets of the stories mapped to its questions. Without a deck: every active card.
     """
     if deck_questions is None:
-        chosen = [c for c in cards if c["active"]]
+        chosen = [c for c in cards if c.active]
         missing = 0
     else:
         question_cards = [
-            c for c in cards if c["kind"] in ("question", "pick") and c["ref"] in deck_questions
+            c for c in cards if c.kind in ("question", "pick") and c.ref in deck_questions
         ]
-        with_card = {c["ref"] for c in question_cards if c["kind"] == "question"}
+        with_card = {c.ref for c in question_cards if c.kind == "question"}
         missing = len(deck_questions - with_card)
         mapped = set().union(*(mappings.get(q, set()) for q in deck_questions)) & stories_in_play
         chosen = question_cards + [
-            c for c in cards if c["kind"] == "story" and c["active"] and c["ref"] in mapped
+            c for c in cards if c.kind == "story" and c.active and c.ref in mapped
         ]
-    values = [recall_at(c) if c["state"] != "new" else 0.0 for c in chosen] + [0.0] * missing
+    values = [recall_at(c) if not c.new else 0.0 for c in chosen] + [0.0] * missing
     return {
         "cards": len(values),
-        "unseen": sum(1 for c in chosen if c["state"] == "new") + missing,
+        "unseen": sum(1 for c in chosen if c.new) + missing,
         "at_risk": sum(1 for v in values if v < desired_retention),
         "recall": round(sum(values) / len(values), 4) if values else None,
     }
@@ -251,15 +255,12 @@ def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
     log = store.review_log(since_day=start.isoformat())
     parameters = scheduling.parameters_or_default(store.parameters())
 
-    def recall_at(card: dict, moment) -> float:
-        return scheduling.recall_at(scheduling.Memory.from_row(card), moment, parameters)
-
     all_cards = store.cards(active=None)
     stories_in_play = set(library.stories)
     story_cards = [
-        c for c in all_cards if c["kind"] == "story" and c["active"] and c["ref"] in stories_in_play
+        c for c in all_cards if c.kind == "story" and c.active and c.ref in stories_in_play
     ]
-    now_recall = {c["id"]: recall_at(c, clock.utc) for c in story_cards if c["state"] != "new"}
+    now_recall = {c.id: c.recall_at(clock.utc, parameters) for c in story_cards if not c.new}
     titles = {s.id: s.title for s in library.stories.values()}
     per_day = reviews_per_day(log, start, end)
 
@@ -281,10 +282,15 @@ def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
                 questions,
                 store.mappings(),
                 stories_in_play,
-                lambda c: recall_at(c, at),
+                lambda c: c.recall_at(at, parameters),
                 config.desired_retention,
             ),
-            "loop": planned_readiness(store, clock.utc, config.desired_retention, recall_at),
+            "loop": planned_readiness(
+                store,
+                clock.utc,
+                config.desired_retention,
+                lambda c, moment: c.recall_at(moment, parameters),
+            ),
         }
     window_ms = sum(r["duration_ms"] or 0 for r in log)
     return {

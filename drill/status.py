@@ -38,6 +38,8 @@ def render(counts: dict, fmt: str = "text", color: bool = False) -> str:
     if counts["next_interview"]:
         lines.append(f"next interview {counts['next_interview']}")
     if ready := counts.get("interview_readiness"):
+        if ready.get("today"):  # the drill follows the plan: say what it adds to the day
+            lines.append(f"plan: {ready['today']} of today's cards are for {ready['company']}")
         lines.append(
             f"plan: recall at the interview {ready['recall_now']:.0%} now, "
             f"{ready['recall_planned']:.0%} if followed"
@@ -113,7 +115,7 @@ def _home_root():
     return Path(base) / "drill"  # click.get_app_dir("drill") on Linux
 
 
-LIBRARY_CACHE_FORMAT = 2  # library.CACHE_FORMAT, part of the signature (a test keeps it equal)
+LIBRARY_CACHE_FORMAT = 3  # library.CACHE_FORMAT, part of the signature (a test keeps it equal)
 
 
 RACY_NS = 2_000_000_000  # a digest is reused only for a file unchanged for 2 s before it
@@ -170,6 +172,8 @@ def signature(home, config, cache: _Cache | None = None) -> str:
     files = [shipped / taxonomy, home.decks_dir / taxonomy]
     files += [available[name] for name in names if name in available]
     files += story_files(home.stories_dir) + story_files(shipped / "examples")
+    answers = shipped / "examples" / "answers.toml"  # library.ANSWERS_FILE: picks follow it
+    files += [answers] if answers.is_file() else []
     parts = [f"drill {__version__} cache {LIBRARY_CACHE_FORMAT}", ",".join(names)]
     for path in files:
         try:

@@ -1,11 +1,11 @@
 """The daily work on drill.db: cards, reviews, mappings, plans. Every review and its card
 update commit together. SQL lives here and in its neighbours: `database.py` (opening the
-file safely), `upkeep.py` (doctor's and the backup's queries) and `store_params.py` (FSRS
-parameters: the optimizer's log, adopting and reverting)."""
+file safely), `store_cards.py` (cards, given out as `Card`, and their reviews), `upkeep.py`
+(doctor's and the backup's queries) and `store_params.py` (FSRS parameters: the optimizer's
+log, adopting and reverting)."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,12 +26,10 @@ from drill.database import (
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
 from drill.records import Rehearsal
+from drill.store_cards import CardQueries, StaleCard  # noqa: F401  (raised by record_review)
 from drill.store_loop import LoopRecords
 from drill.store_params import ParameterQueries
 from drill.upkeep import Upkeep
-
-CARD_IDENTITY = ("kind", "ref", "facet")
-CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
 def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
@@ -54,7 +52,7 @@ class StatusCounts:
     next_at: str | None  # UTC ISO
 
 
-class Store(Upkeep, ParameterQueries, LoopRecords):  # plan and loop tables: store_loop.py
+class Store(Upkeep, ParameterQueries, CardQueries, LoopRecords):  # see store_cards, store_loop
     """drill.db: cards, reviews, mappings, plans, parameters, rehearsals, story plans, loops."""
 
     def __init__(self, path: Path | str):
@@ -148,187 +146,6 @@ class Store(Upkeep, ParameterQueries, LoopRecords):  # plan and loop tables: sto
         """Make the next command re-sync the cards with the bank (mappings or ids changed)."""
         self.conn.execute("delete from meta where key = 'sync_signature'")
 
-    # --- cards --------------------------------------------------------------------------------
-
-    def cards_by_id(self, ids: Iterable[int], awake_at: str | None = None) -> list[dict]:
-        """The cards of `ids`; with `awake_at`, only those not buried (skipped) at that time."""
-        ids = list(ids)
-        if not ids:
-            return []
-        sql = f"select * from cards where id in ({','.join('?' * len(ids))})"
-        if awake_at is not None:
-            sql += " and (buried_until is null or buried_until <= ?)"
-            ids.append(awake_at)
-        return self._all(sql, ids)
-
-    def card_for(self, kind: str, ref: str, facet: str = "") -> dict | None:
-        return self._one(
-            "select * from cards where kind = ? and ref = ? and facet = ?", [kind, ref, facet]
-        )
-
-    def card(self, card_id: int) -> dict | None:
-        return self._one("select * from cards where id = ?", [card_id])
-
-    def cards(self, kinds: Iterable[str] | None = None, active: bool | None = True) -> list[dict]:
-        sql, params = "select * from cards where 1", []
-        if active is not None:
-            sql += " and active = ?"
-            params.append(int(active))
-        if kinds:
-            kinds = list(kinds)
-            sql += f" and kind in ({','.join('?' * len(kinds))})"
-            params += kinds
-        return self._all(sql + " order by id", params)
-
-    def sync_cards(self, wanted: list[tuple[str, str, str, int]], now_iso: str) -> dict:
-        """Make the active card set exactly `wanted` (kind, ref, facet, position).
-
-        Cards leave by going inactive with their history, and come back the same way.
-        """
-        with self.transaction():
-            existing = {
-                (r["kind"], r["ref"], r["facet"]): r
-                for r in self._all("select id, kind, ref, facet, active, position from cards")
-            }
-            keys = set()
-            added = revived = 0
-            for kind, ref, facet, position in wanted:
-                key = (kind, ref, facet)
-                keys.add(key)
-                row = existing.get(key)
-                if row is None:
-                    self.conn.execute(
-                        "insert into cards (kind, ref, facet, active, state, reps, lapses, "
-                        "position, created) values (?, ?, ?, 1, 'new', 0, 0, ?, ?)",
-                        [kind, ref, facet, position, now_iso],
-                    )
-                    added += 1
-                elif not row["active"] or row["position"] != position:
-                    revived += 0 if row["active"] else 1
-                    self.conn.execute(
-                        "update cards set active = 1, position = ? where id = ?",
-                        [position, row["id"]],
-                    )
-            retired = [r["id"] for k, r in existing.items() if k not in keys and r["active"]]
-            self.conn.executemany(
-                "update cards set active = 0 where id = ?", [(i,) for i in retired]
-            )
-        return {"added": added, "revived": revived, "retired": len(retired)}
-
-    def reviewed_today(self, day: str) -> dict[tuple[str, str], set[int]]:
-        """Sibling group -> ids of its cards reviewed on that study day, outside cram."""
-        from drill.scheduling import sibling_group  # here: a prompt's status never needs it
-
-        rows = self.conn.execute(  # plain tuples: this runs before every card of a session
-            "select distinct c.id, c.kind, c.ref from reviews r join cards c "
-            "on c.id = r.card_id where r.day = ? and r.mode != 'cram'",
-            [day],
-        )
-        out: dict[tuple[str, str], set[int]] = {}
-        for card_id, kind, ref in rows:
-            out.setdefault(sibling_group(kind, ref), set()).add(card_id)
-        return out
-
-    def new_introduced(self, day: str) -> dict[str, int]:
-        """How many new cards of each kind the daily limit has spent on that study day.
-
-        A new card is spent by its first review that really scheduled it: a cram without
-        rescheduling leaves it new, so it is not spent. Pick cards, which only the map sprint
-        shows (within its own `--cards` budget), are not held to the daily limit either.
-        """
-        rows = self._all(
-            "select c.kind, count(*) as n from reviews r join cards c on c.id = r.card_id "
-            "where r.day = ? and r.rescheduled = 1 and c.kind != 'pick' "
-            "and json_extract(r.before, '$.state') = 'new' group by c.kind",
-            [day],
-        )
-        return {r["kind"]: r["n"] for r in rows}
-
-    def record_review(
-        self,
-        card_id: int,
-        after: dict,
-        review: dict,
-        expect_before: dict | None = None,
-    ) -> int:
-        """Store a review and the card's new state in one transaction.
-
-        The card row is re-read inside the transaction: `before` is what was really there, so
-        undo is exact even if another session touched the card meanwhile.
-        """
-        if self.replaced():
-            raise DrillError(
-                f"{self.path} was replaced meanwhile (an import?); this grade was not saved, "
-                "start drill again"
-            )
-        with self.transaction():
-            before = self.card(card_id)
-            if before is None:
-                raise DrillError(f"card {card_id} no longer exists")
-            if expect_before is not None and any(  # the same card (an import may have put
-                before[k] != expect_before[k]  # another in its place) in the same state
-                for k in (*CARD_IDENTITY, *CARD_FIELDS)
-                if k in expect_before
-            ):
-                raise StaleCard(card_id)
-            snapshot = {k: before[k] for k in (*CARD_FIELDS, "buried_until")}
-            if after:  # an empty `after` logs the review and leaves the schedule alone
-                sets = ", ".join(f"{k} = ?" for k in after)
-                self.conn.execute(
-                    f"update cards set {sets}, buried_until = null where id = ?",
-                    [*after.values(), card_id],
-                )
-            cursor = self.conn.execute(
-                "insert into reviews (card_id, at, day, rating, mode, duration_ms, latency_ms, "
-                "story, answer, before, pre_interview, rescheduled) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    card_id,
-                    review["at"],
-                    review["day"],
-                    review["rating"],
-                    review["mode"],
-                    review.get("duration_ms"),
-                    review.get("latency_ms"),
-                    review.get("story"),
-                    json.dumps(review["answer"]) if review.get("answer") is not None else None,
-                    json.dumps(snapshot),
-                    int(review.get("pre_interview", 0)),
-                    int(review.get("rescheduled", 1)),
-                ],
-            )
-            return cursor.lastrowid
-
-    def undo_last(self, review_id: int | None = None) -> dict | None:
-        """Delete the last review (or the given one) and put its card back exactly as it was."""
-        with self.transaction():
-            if review_id is None:
-                row = self._one("select * from reviews order by id desc limit 1")
-            else:
-                row = self._one("select * from reviews where id = ?", [review_id])
-            if row is None:
-                return None
-            if self._scalar(
-                "select 1 from reviews where card_id = ? and id > ?", [row["card_id"], row["id"]]
-            ):
-                raise DrillError(
-                    f"cannot undo review {row['id']}: its card was reviewed again since "
-                    "(in another session); undo that review first"
-                )
-            before = json.loads(row["before"])
-            sets = ", ".join(f"{k} = ?" for k in before)
-            self.conn.execute(
-                f"update cards set {sets} where id = ?", [*before.values(), row["card_id"]]
-            )
-            self.conn.execute("delete from reviews where id = ?", [row["id"]])
-            return row
-
-    def bury(self, card_id: int, until_iso: str) -> None:
-        with self.transaction():
-            self.conn.execute(
-                "update cards set buried_until = ? where id = ?", [until_iso, card_id]
-            )
-
     # --- mappings -----------------------------------------------------------------------------
 
     def mappings(self) -> dict[str, set[str]]:
@@ -415,38 +232,6 @@ class Store(Upkeep, ParameterQueries, LoopRecords):  # plan and loop tables: sto
         return self._one("select * from rehearsals where id = ?", [rehearsal_id])
 
     # --- the queue ----------------------------------------------------------------------------
-
-    def queue_rows(
-        self,
-        kinds,
-        now_iso: str,
-        horizon_iso: str,
-        new_limits: dict[str, int],
-        buried_refs: Iterable[str] = (),
-    ) -> list[dict]:
-        """Cards that could be queued now: due (or learning within the horizon) and some new.
-
-        New cards of `buried_refs` (questions and stories whose siblings were reviewed today)
-        are left out here, so the limit counts only cards that can really be shown.
-        """
-        buried = list(buried_refs)
-        kinds = tuple(kinds)
-        where = (
-            f"active = 1 and kind in ({','.join('?' * len(kinds))}) "
-            "and (buried_until is null or buried_until <= ?)"
-        )
-        rows = self._all(
-            f"select * from cards where {where} and state != 'new' and due <= ?",
-            [*kinds, now_iso, horizon_iso],
-        )
-        not_buried = f"and ref not in ({','.join('?' * len(buried))}) " if buried else ""
-        for kind in kinds:
-            rows += self._all(
-                f"select * from cards where {where} and state = 'new' and kind = ? "
-                f"{not_buried}order by position, id limit ?",
-                [*kinds, now_iso, kind, *buried, new_limits.get(kind, 0)],
-            )
-        return rows
 
     def streak(self, today: str, yesterday: str) -> int:
         """Consecutive study days with reviews, ending today (or yesterday, if none yet
@@ -575,11 +360,3 @@ class Store(Upkeep, ParameterQueries, LoopRecords):  # plan and loop tables: sto
 
     def review_count(self) -> int:
         return self._scalar("select count(*) from reviews")
-
-
-class StaleCard(DrillError):
-    """Another session reviewed this card since it was shown."""
-
-    def __init__(self, card_id: int):
-        super().__init__(f"card {card_id} was reviewed in another session meanwhile")
-        self.card_id = card_id

@@ -106,9 +106,12 @@ class StoryDraft:
         ] or list(self.taxonomy.frameworks.values())
         return {p.id: p.name for f in frameworks for p in f.principles}
 
-    def set_level(self, typed: str) -> None:
-        if typed.strip() in LEVELS:
-            self.level = typed.strip()
+    def set_level(self, typed: str) -> bool:
+        """Take a level (any case; nothing keeps the current one); False for an unknown one."""
+        level = typed.strip().lower() or self.level
+        if level in LEVELS:
+            self.level = level
+        return level in LEVELS
 
     # --- the file ------------------------------------------------------------------------------
 

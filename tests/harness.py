@@ -19,6 +19,7 @@ import pexpect
 import pyte
 
 DRILL = str(Path(sys.executable).parent / "drill")
+_RUNNING: list[Pty] = []  # closed after each test by `close_all` (conftest.py)
 
 
 class _Screen(pyte.Screen):
@@ -35,8 +36,10 @@ class _Feed:
 
     def __init__(self, stream: pyte.Stream):
         self.stream = stream
+        self.text = ""
 
     def write(self, data: str) -> None:
+        self.text += data
         self.stream.feed(data)
 
     def flush(self) -> None:
@@ -67,7 +70,12 @@ class Pty:
             timeout=timeout,
             dimensions=(rows, columns),
         )
-        self.child.logfile_read = _Feed(self.stream)
+        _RUNNING.append(self)
+        self.feed = _Feed(self.stream)
+        self.child.logfile_read = self.feed
+        # pexpect sleeps 50 ms before each send, for programs that miss keys typed too early;
+        # the tests wait for each prompt on the screen instead
+        self.child.delaybeforesend = None
 
     def _reply(self, data: str) -> None:
         if self.child.isalive():
@@ -92,6 +100,11 @@ class Pty:
         self.screen.resize(rows, columns)
         self.child.setwinsize(rows, columns)
 
+    @property
+    def output(self) -> str:
+        """Everything the program has printed so far, escape sequences and all."""
+        return self.feed.text
+
     def text(self) -> str:
         """The screen as a person sees it now, one line per row, trailing blanks cut."""
         return "\n".join(line.rstrip() for line in self.screen.display)
@@ -99,23 +112,30 @@ class Pty:
     def wait_for(self, pattern: str, timeout: float = 15) -> str:
         """Read until the rendered screen matches `pattern` (a regex); returns the screen."""
         regex = re.compile(pattern)
+        self.until(lambda screen: regex.search(screen) is not None, timeout, repr(pattern))
+        return self.text()
+
+    def until(self, check, timeout: float = 15, what: str = ""):
+        """Read until `check(screen)` gives something true; returns it. For flows whose next
+        prompt is known only from the screen before it."""
+        what = what or getattr(check, "__name__", "the screen awaited")
         deadline = time.monotonic() + timeout
         while True:
             screen = self.text()
-            if regex.search(screen):
-                return screen
+            if found := check(screen):
+                return found
             if time.monotonic() > deadline:
-                raise AssertionError(f"{pattern!r} never appeared; the screen was:\n{screen}")
+                raise AssertionError(f"{what} never appeared; the screen was:\n{screen}")
             try:
                 self.child.read_nonblocking(65536, timeout=0.05)
             except pexpect.TIMEOUT:
                 pass
             except pexpect.EOF:
                 screen = self.text()
-                if regex.search(screen):
-                    return screen
+                if found := check(screen):
+                    return found
                 raise AssertionError(
-                    f"drill ended before {pattern!r} appeared; the screen was:\n{screen}"
+                    f"drill ended before {what} appeared; the screen was:\n{screen}"
                 ) from None
 
     def settle(self, quiet: float = 0.3, timeout: float = 15) -> str:
@@ -132,15 +152,33 @@ class Pty:
     def wait_exit(self, timeout: float = 15) -> int | None:
         """Read to the end of the output; returns the exit status."""
         self.child.expect(pexpect.EOF, timeout=timeout)
-        self.child.close()
+        self._reap()
         return self.child.exitstatus
 
     def kill(self) -> None:
         """kill -9, as a crash or a closed laptop would."""
         os.kill(self.child.pid, signal.SIGKILL)
         self.child.expect(pexpect.EOF)
-        self.child.close()
+        self._reap()
         assert self.child.signalstatus == signal.SIGKILL
 
+    def _reap(self) -> None:
+        """Wait for the ended program, then close the pty at once (pexpect's close sleeps
+        100 ms first, in case the program is still ending)."""
+        self.child.wait()
+        self.child.ptyproc.delayafterclose = 0
+        self.child.close()
+
     def close(self) -> None:
+        """End the program if it still runs (SIGHUP, then harder), and close the pty."""
+        if self.child.closed:
+            return
+        if not self.child.isalive():  # it has ended: no need for pexpect's 100 ms grace
+            self.child.ptyproc.delayafterclose = 0
         self.child.close(force=True)
+
+
+def close_all() -> None:
+    """Close every pty a test opened, so no program outlives its test."""
+    while _RUNNING:
+        _RUNNING.pop().close()

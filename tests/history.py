@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from drill.home import iso
+from drill.records import Review
+from drill.scheduling import Memory
 
 DAY_START = 4  # config default: the study day starts at 04:00 local
 
@@ -33,30 +34,27 @@ def log_review(
 
     The next review of the same card then sees exactly that state as its `before`.
     """
-    after = {
-        "state": state,
-        "step": None if state == "review" else 0,
-        "stability": stability if stability is not None else max(interval_days, 0.1),
-        "difficulty": 5.0,
-        "due": iso(at + timedelta(days=interval_days)),
-        "last_review": iso(at),
-        "reps": 1,
-        "lapses": 0,
-    }
-    return store.record_review(
-        card_id,
-        after,
-        {
-            "at": iso(at),
-            "day": study_day(at),
-            "rating": rating,
-            "mode": mode,
-            "duration_ms": duration_ms,
-            "latency_ms": latency_ms,
-            "pre_interview": pre_interview,
-            "rescheduled": rescheduled,
-        },
+    after = Memory(
+        state=state,
+        step=None if state == "review" else 0,
+        stability=stability if stability is not None else max(interval_days, 0.1),
+        difficulty=5.0,
+        due=at + timedelta(days=interval_days),
+        last_review=at,
+        reps=1,
+        lapses=0,
     )
+    review = Review(
+        at=at,
+        day=study_day(at),
+        rating=rating,
+        mode=mode,
+        duration_ms=duration_ms,
+        latency_ms=latency_ms,
+        pre_interview=bool(pre_interview),
+        rescheduled=bool(rescheduled),
+    )
+    return store.record_review(card_id, after, review)
 
 
 # Parameters far from the defaults: slow forgetting after a first Good/Easy, faster decay.

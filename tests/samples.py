@@ -96,3 +96,17 @@ categories = ["mentoring"]
 look_for = "Specific coaching."
 followups = ["What did they do differently?", "What would you change?"]
 """
+
+
+def add_mini(home):
+    """The MINI deck in `home`, the only deck drilled (the `mini_home` fixture)."""
+    (home.decks_dir / "mini.toml").write_text(MINI)
+    home.config_path.write_text('decks = ["mini"]\n')
+    return home
+
+
+def add_stories(home):
+    """Two stories of the user's own in `home` (the `bank_home` fixture)."""
+    (home.stories_dir / "invoices.md").write_text(STRONG)
+    (home.stories_dir / "mentor.md").write_text(MENTOR)
+    return home

@@ -290,7 +290,7 @@ def test_cram_drills_the_story_plan_stories_too(bank_home):
         session = CramSession(
             store, library, clock_from_env, interview=clock_from_env().utc, deck="amazon"
         )
-        return {r["ref"] for r in session.relevant() if r["kind"] == "story"}
+        return {r.ref for r in session.relevant() if r.kind == "story"}
 
     assert relevant_stories() == {"invoices"}
     store.pin("amazon", "hire-and-develop-the-best", "mentor", "x")
@@ -339,9 +339,9 @@ def test_planned_readiness_reads_the_stored_plan_at_interview_time(home):
     )
     seen = []
 
-    def recall_at(row, moment):
+    def recall_at(card, moment):
         seen.append(moment)
-        return 0.95 if row["ref"] == first else 0.5
+        return 0.95 if card.ref == first else 0.5
 
     ready = planned_readiness(store, datetime(2026, 12, 1, 8, tzinfo=UTC), 0.9, recall_at)
     assert ready["company"] == "acme" and ready["plan"] == "categories"

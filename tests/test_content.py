@@ -14,7 +14,6 @@ from drill.decks import (
     deck_paths,
     load_deck,
     load_probes,
-    load_taxonomy,
     shipped_decks_dir,
 )
 
@@ -29,13 +28,6 @@ REQUIRED = {
     "mentoring",
     "influence-without-authority",
 }
-
-
-@pytest.fixture(scope="module")
-def taxonomy():
-    taxonomy, problems = load_taxonomy(SHIPPED / "taxonomy.toml")
-    assert problems == []
-    return taxonomy
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ def drilled(bank_home):
     store.map_story(questions[1], "mentor", iso(NOW))
     sync(store, library, iso(NOW), force=True)
     for n, card in enumerate(store.cards()[:4]):
-        log_review(store, card["id"], NOW - timedelta(days=4 - n), 3)
+        log_review(store, card.id, NOW - timedelta(days=4 - n), 3)
     store.close()
     return bank_home
 
@@ -78,7 +78,7 @@ def test_orphan_review_is_found_and_reattached_never_deleted(drilled):
     store = Store(drilled.db_path)
     assert store.review_count() == 5
     placeholder = store.card(9999)
-    assert placeholder["ref"] == "lost/9999" and placeholder["active"] == 0
+    assert placeholder.ref == "lost/9999" and placeholder.active == 0
     assert store.foreign_key_check() == []
     assert "note: 1 inactive card (1 review)" in out  # reported, not a problem
     invoke("doctor")  # exit 0 now

@@ -52,7 +52,7 @@ def test_cards_json_shows_recall_twelve_hours_after_an_again(bank_home, monkeypa
     later = clock_from_env().now + timedelta(hours=12)
     monkeypatch.setenv("DRILL_NOW", later.isoformat())
     rows = {r["id"]: r for r in json.loads(run("cards", "--json"))}
-    assert rows[card["id"]]["retrievability"] == pytest.approx(0.8314, abs=1e-4)
+    assert rows[card.id]["retrievability"] == pytest.approx(0.8314, abs=1e-4)
 
 
 def test_at_risk_uses_exact_elapsed_time(bank_home):
@@ -65,12 +65,12 @@ def test_at_risk_uses_exact_elapsed_time(bank_home):
     store.conn.execute(
         "update cards set state = 'review', stability = 21.02, difficulty = 5, reps = 3, "
         "due = ?, last_review = ? where id = ?",
-        [iso(last + timedelta(days=21)), iso(last), card["id"]],
+        [iso(last + timedelta(days=21)), iso(last), card.id],
     )
     store.add_plan("acme", iso(interview), "x")
     assert recall(21.02, 21.985, DEFAULT_PARAMETERS) < 0.9 < recall(21.02, 21, DEFAULT_PARAMETERS)
     # the daily drill follows the interview planner; the at-risk list serves the other modes
-    assert card["id"] in session_for(bank_home, mode="rehearse").at_risk
+    assert card.id in session_for(bank_home, mode="rehearse").at_risk
 
 
 def test_skip_holds_for_a_card_at_risk_before_an_interview(bank_home):
@@ -81,19 +81,19 @@ def test_skip_holds_for_a_card_at_risk_before_an_interview(bank_home):
     store.conn.execute(
         "update cards set state = 'review', stability = 3, difficulty = 5, reps = 3, "
         "due = ?, last_review = ? where id = ?",
-        [iso(now + timedelta(days=1)), iso(now - timedelta(days=2)), card["id"]],
+        [iso(now + timedelta(days=1)), iso(now - timedelta(days=2)), card.id],
     )
     store.add_plan("acme", iso(now + timedelta(days=3)), "x")
     session = session_for(bank_home, mode="rehearse", max_cards=50)
-    assert session.at_risk == [card["id"]]
+    assert session.at_risk == [card.id]
     prompt = session.next_card()
-    assert prompt.card["id"] == card["id"]
+    assert prompt.card.id == card.id
     session.skip(prompt)
     shown = []
     while (prompt := session.next_card()) is not None and len(shown) < 30:
-        shown.append(prompt.card["id"])
+        shown.append(prompt.card.id)
         session.grade(prompt, Answer(), 3)
-    assert card["id"] not in shown
+    assert card.id not in shown
 
 
 def test_cram_without_rescheduling_leaves_the_new_card_allowance(bank_home):
@@ -145,7 +145,7 @@ def test_status_due_counts_what_the_drill_shows_one_per_story(bank_home):
         store.conn.execute(
             "update cards set state = 'review', stability = 3, difficulty = 5, reps = 2, "
             "due = ?, last_review = ? where id = ?",
-            [iso(now - timedelta(hours=1)), iso(now - timedelta(days=3)), card["id"]],
+            [iso(now - timedelta(hours=1)), iso(now - timedelta(days=3)), card.id],
         )
     bank_home.config_path.write_text("new_per_day = 0\n")
     assert json.loads(run("status", "--json"))["due"] == 1
@@ -162,11 +162,11 @@ def test_status_due_skips_a_card_whose_sibling_was_reviewed_today(bank_home):
     now = clock_from_env().utc
     a = store.card_for("story", "mentor", "decision")
     b = store.card_for("story", "mentor", "outcome")
-    log_review(store, a["id"], now - timedelta(hours=1), 3, interval_days=5)
+    log_review(store, a.id, now - timedelta(hours=1), 3, interval_days=5)
     store.conn.execute(
         "update cards set state = 'review', stability = 3, difficulty = 5, reps = 2, "
         "due = ?, last_review = ? where id = ?",
-        [iso(now - timedelta(hours=1)), iso(now - timedelta(days=3)), b["id"]],
+        [iso(now - timedelta(hours=1)), iso(now - timedelta(days=3)), b.id],
     )
     config = bank_home.config()
     assert status_counts(store, config, clock_from_env())["due"] == 0
@@ -195,7 +195,7 @@ def test_cram_readiness_twenty_hours_after_failing_every_facet(bank_home):
     store = Store(bank_home.db_path)
     session = session_for(bank_home)
     for card in store.cards(["story"]):
-        if card["ref"] == "mentor":
+        if card.ref == "mentor":
             session.grade(session.prompt_for(card), Answer(), 1)
     cram = session_for(
         bank_home,

@@ -8,17 +8,10 @@ import pytest
 
 from drill.bank import load_bank
 from drill.coach import lint
-from drill.decks import deck_paths, load_deck, load_taxonomy, shipped_decks_dir
+from drill.decks import deck_paths, load_deck, shipped_decks_dir
 
 SHIPPED = shipped_decks_dir()
 EXAMPLES = SHIPPED / "examples"
-
-
-@pytest.fixture(scope="module")
-def taxonomy():
-    taxonomy, problems = load_taxonomy(SHIPPED / "taxonomy.toml")
-    assert problems == []
-    return taxonomy
 
 
 @pytest.fixture(scope="module")

@@ -56,7 +56,7 @@ def used_home(bank_home):
     sync(store, library, iso(NOW), force=True)
     cards = store.cards()
     for n, card in enumerate(cards[:6]):
-        log_review(store, card["id"], NOW - timedelta(days=6 - n), 3, interval_days=2.5 + n)
+        log_review(store, card.id, NOW - timedelta(days=6 - n), 3, interval_days=2.5 + n)
     store.add_plan("amazon", iso(NOW + timedelta(days=2)), iso(NOW))
     fitted = [round(w * 1.1, 4) for w in DEFAULT_PARAMETERS]
     store.add_parameters(fitted, iso(NOW), "optimized", 0.31, 0.045, 123)

@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,7 +28,6 @@ from drill.decks import Deck, Taxonomy, load_deck, load_taxonomy, shipped_decks_
 from drill.errors import DrillError, Problem
 from drill.home import Clock, Config, Home, clock_from_env, iso, parse_config, parse_iso
 from drill.library import Library
-from drill.scheduling import Memory
 from drill.session import Answer, Session
 from drill.store import Store
 from tests.samples import MENTOR, MINI, STRONG
@@ -570,17 +570,15 @@ class Drive:
         answer = Answer(story=prompt.candidates[0].id if prompt.candidates else None)
         self.session.reveal(prompt, answer)
         now = self.clock().utc
-        for delta in scheduling.preview(
-            Memory.from_row(prompt.card), now, self.session.scheduler
-        ).values():
+        for delta in scheduling.preview(prompt.card.memory, now, self.session.scheduler).values():
             assert delta >= timedelta(0)
-        before = self.store.card(prompt.card["id"])
+        before = self.store.card(prompt.card.id)
         review_id = self.session.grade(prompt, answer, rating)
         self.expected_reviews += 1
-        self.stack.append((review_id, before["id"], before, self.epoch))
-        after = self.store.card(before["id"])
-        assert after["reps"] == before["reps"] + 1
-        assert parse_iso(after["due"]) >= now and parse_iso(after["last_review"]) == now
+        self.stack.append((review_id, before.id, before, self.epoch))
+        after = self.store.card(before.id)
+        assert after.memory.reps == before.memory.reps + 1
+        assert after.memory.due >= now and after.memory.last_review == now
         self.prompt = self.session.next_card()
 
     def undo(self) -> None:
@@ -593,15 +591,15 @@ class Drive:
             assert row["id"] == review_id
             now = self.store.card(card_id)
             if epoch != self.epoch:  # a re-sync may have (de)activated or moved the card
-                before = {**before, "active": now["active"], "position": now["position"]}
+                before = replace(before, active=now.active, position=now.position)
             assert now == before
         self.prompt = self.session.next_card()
 
     def skip(self) -> None:
         if self.prompt is not None:
             self.session.skip(self.prompt)
-            until = self.store.card(self.prompt.card["id"])["buried_until"]
-            assert parse_iso(until) > self.clock().utc
+            until = self.store.card(self.prompt.card.id).buried_until
+            assert until > self.clock().utc
         self.prompt = self.session.next_card()
 
     def edit(self, what: str) -> None:
@@ -625,7 +623,7 @@ class Drive:
         self.session.reload()
         self.epoch += 1
         if self.prompt is not None:  # as the grade line does after `E`
-            refreshed = self.session.prompt_for(self.store.card(self.prompt.card["id"]))
+            refreshed = self.session.prompt_for(self.store.card(self.prompt.card.id))
             if refreshed is not None:
                 self.prompt = refreshed
 

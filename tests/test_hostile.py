@@ -198,42 +198,54 @@ def _big_backup(tmp_path: Path, stories: int) -> Path:
     return path
 
 
-def _export(env) -> str:
-    out = subprocess.run([DRILL, "export", "--format", "json"], env=env, capture_output=True)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.decode()
+def _export(root: Path) -> str:
+    """The home's export, in-process; any command first finishes an import killed between its
+    renames."""
+    result = CliRunner().invoke(cli, ["export", "--format", "json"], env={"DRILL_HOME": str(root)})
+    assert result.exit_code == 0 and result.exception is None, (result.output, result.exception)
+    return result.output
+
+
+def _import(root: Path, path: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [DRILL, "import", "--force", str(path)],
+        env={**env, "DRILL_HOME": str(root)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_kill_9_during_import_leaves_the_old_home_or_the_new_one(tmp_path):
     big = _big_backup(tmp_path, 300)
     new_text = big.read_text()
+    env = dict(os.environ)
+    probe = tmp_path / "probe"  # how long a whole import takes here, now
+    (Home(probe).ensure().stories_dir / "mine.md").write_text(MENTOR)
+    started = time.monotonic()
+    assert _import(probe, big, env).wait() == 0
+    whole = time.monotonic() - started
+    assert _export(probe) == new_text
     root = tmp_path / "home"
     home = Home(root).ensure()
     (home.stories_dir / "mine.md").write_text(MENTOR)
-    env = {**os.environ, "DRILL_HOME": str(root)}
-    old_text = _export(env)
+    old_text = _export(root)
+    restore = tmp_path / "old.json"
+    restore.write_text(old_text)
     seen = set()
-    for delay in (0.05, 0.15, 0.3, 0.5, 0.8, 1.2, 2.0):
-        proc = subprocess.Popen(
-            [DRILL, "import", "--force", str(big)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
+    for share in (0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0):  # seven kills across the import
+        proc = _import(root, big, env)
+        time.sleep(share * whole)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        now = _export(env)  # any command first finishes an import killed between its renames
-        assert now in (old_text, new_text), f"a mix after a kill at {delay}s"
+        now = _export(root)
+        assert now in (old_text, new_text), f"a mix after a kill at {share:.0%} of an import"
         seen.add("new" if now == new_text else "old")
         if now == new_text:  # start over from the user's own home
-            invoke_env = {**env}
-            restore = tmp_path / "old.json"
-            restore.write_text(old_text)
-            out = subprocess.run(
-                [DRILL, "import", "--force", str(restore)], env=invoke_env, capture_output=True
+            result = CliRunner().invoke(
+                cli, ["import", "--force", str(restore)], env={"DRILL_HOME": str(root)}
             )
-            assert out.returncode == 0, out.stderr
+            assert result.exit_code == 0 and result.exception is None, result.output
+            assert _export(root) == old_text
         assert not [p for p in tmp_path.glob("home.importing-*") if (p / ".complete").exists()]
     assert "old" in seen
 
@@ -433,7 +445,7 @@ def _graded_home(bank_home) -> Path:
     card = store.cards()[0]
     from tests.history import log_review
 
-    log_review(store, card["id"], clock_from_env().utc, 3, interval_days=2)
+    log_review(store, card.id, clock_from_env().utc, 3, interval_days=2)
     store.close()
     return bank_home.db_path
 
@@ -502,10 +514,10 @@ def test_a_deleted_write_ahead_log_loses_nothing(bank_home):
     card = store.cards()[1]
     from drill.home import clock_from_env
 
-    log_review(store, card["id"], clock_from_env().utc, 3, interval_days=2)
+    log_review(store, card.id, clock_from_env().utc, 3, interval_days=2)
     for suffix in ("-wal", "-shm"):
         db.with_name(db.name + suffix).unlink()
-    log_review(store, store.cards()[2]["id"], clock_from_env().utc, 4, interval_days=3)
+    log_review(store, store.cards()[2].id, clock_from_env().utc, 4, interval_days=3)
     other = Store(db)  # another process's view: it must see all three reviews
     assert other.review_count() == 3
     other.close()
@@ -557,13 +569,13 @@ def test_a_grade_never_lands_on_another_card_that_took_the_same_id(bank_home):
     store = Store(bank_home.db_path)
     session = Session(store, Library(bank_home, bank_home.config()), clock_from_env, fuzz=False)
     prompt = session.next_card()
-    card_id = prompt.card["id"]
-    other = [c for c in store.cards() if c["kind"] != prompt.card["kind"]][0]
+    card_id = prompt.card.id
+    other = [c for c in store.cards() if c.kind != prompt.card.kind][0]
     with store.transaction():  # as an import would: same id, another card, same schedule
-        store.conn.execute("delete from cards where id = ?", [other["id"]])
+        store.conn.execute("delete from cards where id = ?", [other.id])
         store.conn.execute(
             "update cards set kind = ?, ref = ?, facet = ? where id = ?",
-            [other["kind"], other["ref"], other["facet"], card_id],
+            [other.kind, other.ref, other.facet, card_id],
         )
     with pytest.raises(StaleCard):
         session.grade(prompt, Answer(story="invoices"), 3)

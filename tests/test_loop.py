@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 from types import SimpleNamespace
 
@@ -260,6 +261,13 @@ def test_loop_rejects_bad_options(home, bad):
 # --- the real program in a pseudo-terminal ----------------------------------------------------
 
 
+def _follow_up_prompt(output: str, n: int) -> bool:
+    """The program asks its follow-up after the `n`-th reply: the follow-up printed, then its
+    prompt's toolbar (keys typed before the prompt is drawn would reach no prompt)."""
+    parts = output.split("Follow-up (")
+    return len(parts) > n + 1 and re.search(r"follow-up · \d+:\d\d left", parts[n + 1]) is not None
+
+
 def test_loop_on_an_80x24_screen(home):
     import os
 
@@ -278,9 +286,9 @@ def test_loop_on_an_80x24_screen(home):
         child.send(WEAK + "\x1b\r")
         screen = child.wait_for(r"Follow-up \(the answer had no number\):\n.*what after\?")
         assert FOLLOWUP_NUMBER in screen and "Mock loop: 1 interviewer," in screen
-        for reply in ("From 40% to 10%.", "I wrote the plan.", "They agreed."):
+        for n, reply in enumerate(("From 40% to 10%.", "I wrote the plan.", "They agreed.")):
+            child.until(lambda _, n=n: _follow_up_prompt(child.output, n), what="a follow-up")
             child.send(reply + "\x1b\r")
-            time.sleep(0.3)
         screen = child.wait_for(r"Enter=\w+")
         child.send("3")
         screen = child.wait_for(r"Kept as loop 1")

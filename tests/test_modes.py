@@ -16,14 +16,6 @@ from drill.session import Answer, Session
 from drill.store import Store
 from drill.ui.modes import run_cram, run_map, run_rehearse
 from drill.ui.terminal import Terminal
-from tests.samples import MINI
-
-
-@pytest.fixture
-def mini_home(bank_home):
-    (bank_home.decks_dir / "mini.toml").write_text(MINI)
-    bank_home.config_path.write_text('decks = ["mini"]\n')
-    return bank_home
 
 
 def scaled_timer(factor: float):
@@ -203,12 +195,12 @@ def test_cram_orders_by_recall_at_interview_and_covers_every_story(mini_home):
     store = review_everything(mini_home, rating=4)
     # forget one story facet hard so it is the weakest at interview time
     weak = store.card_for("story", "mentor", "people")
-    store.conn.execute("update cards set stability = 0.5 where id = ?", [weak["id"]])
+    store.conn.execute("update cards set stability = 0.5 where id = ?", [weak.id])
     session = cram_session(mini_home)
     queue = session.queue()
     recalls = [session.recall_at_interview(store.card(c.id)) for c in queue]
-    assert queue[0].id == weak["id"] or recalls[0] == min(recalls)
-    stories = {store.card(c.id)["ref"] for c in queue if c.kind == "story"}
+    assert queue[0].id == weak.id or recalls[0] == min(recalls)
+    stories = {store.card(c.id).ref for c in queue if c.kind == "story"}
     assert stories == {"invoices", "mentor"}
 
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from drill import optimize
+from drill.cards import Card
 from drill.cli import cli
 from drill.home import iso
 from drill.store import Store
@@ -88,11 +89,12 @@ def logged_home(home):
     rows = simulate(cards=120, days=160, seed=11)
     ids = {}
     wanted = [
-        ("story", f"s{card}", "decision", card) for card in sorted({r["card_id"] for r in rows})
+        Card(0, "story", f"s{card}", "decision", position=card)
+        for card in sorted({r["card_id"] for r in rows})
     ]
     store.sync_cards(wanted, iso(datetime(2026, 1, 1, tzinfo=TZ)))
     for card in store.cards():
-        ids[int(card["ref"][1:])] = card["id"]
+        ids[int(card.ref[1:])] = card.id
     for r in rows:
         log_review(store, ids[r["card_id"]], r["at"], r["rating"])
     first = ids[1]
@@ -259,12 +261,12 @@ def test_a_replay_rebuilds_every_card_from_its_log_exactly(bank_home, monkeypatc
     for _ in range(5):
         cram.grade(cram.next_card(), Answer(), 3)
     replayed = optimize.replay(store.memory_log(), None)
-    studied = [c for c in store.cards(active=None) if c["reps"]]
-    assert len(studied) > 20 and {c["id"] for c in studied} == set(replayed)
+    studied = [c for c in store.cards(active=None) if c.memory.reps]
+    assert len(studied) > 20 and {c.id for c in studied} == set(replayed)
     for card in studied:
-        assert replayed[card["id"]] == {
-            "stability": card["stability"],
-            "difficulty": card["difficulty"],
+        assert replayed[card.id] == {
+            "stability": card.memory.stability,
+            "difficulty": card.memory.difficulty,
         }
 
 
@@ -315,11 +317,11 @@ def test_revert_replays_cards_reviewed_since_the_adoption(logged_home):
     invoke("optimize")
     store = Store(home.db_path)
     card = store.cards()[0]
-    log_review(store, card["id"], datetime(2026, 12, 1, 8, tzinfo=TZ), 3, interval_days=9)
+    log_review(store, card.id, datetime(2026, 12, 1, 8, tzinfo=TZ), 3, interval_days=9)
     invoke("optimize", "--revert")
-    replayed = optimize.replay(store.memory_log([card["id"]]), None)[card["id"]]
-    now = store.card(card["id"])
-    assert (now["stability"], now["difficulty"]) == (
+    replayed = optimize.replay(store.memory_log([card.id]), None)[card.id]
+    now = store.card(card.id).memory
+    assert (now.stability, now.difficulty) == (
         replayed["stability"],
         replayed["difficulty"],
     )

@@ -3,6 +3,7 @@
 
 import json
 import random
+import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from drill import planner, scheduling
 from drill.cli import cli
-from drill.home import clock_from_env, parse_iso
+from drill.home import clock_from_env
 from drill.interview import planned_decks
 from drill.library import Library
 from drill.planner import PlanCard
@@ -283,14 +284,14 @@ def test_each_day_follows_the_plan_within_the_cap(bank_home, monkeypatch):
         assert f"{len(plan.plan.today())} of today's cards are for amazon" in note
         reviewed = []
         while (prompt := session.next_card()) is not None:
-            reviewed.append(prompt.card["id"])
+            reviewed.append(prompt.card.id)
             session.grade(prompt, Answer(), 3 if rng.random() < 0.85 else 1)
         planned = list(plan.plan.today())
         assert reviewed[: len(planned)] == planned  # the plan's cards first, in its order
         assert len(reviewed) <= plan.cap
         assert not (set(reviewed[len(planned) :]) & plan.relevant)  # then only other due cards
         if day == 0:  # the company's questions come first under a tight cap
-            refs = [session.store.card(i)["ref"] for i in planned]
+            refs = [session.store.card(i).ref for i in planned]
             assert any(ref.startswith("amazon/") for ref in refs)
     monkeypatch.setenv("DRILL_NOW", "2026-12-05T15:00:00+01:00")  # after the interview
     after = session_for(bank_home)
@@ -301,11 +302,30 @@ def test_a_skipped_planned_card_stays_away_today(bank_home):
     Store(bank_home.db_path).add_plan("amazon", "2026-12-04T14:00:00+01:00", "x")
     session = session_for(bank_home)
     first = session.next_card()
-    assert first.card["id"] == session.interview_plan.plan.today()[0]
+    assert first.card.id == session.interview_plan.plan.today()[0]
     session.skip(first)
-    assert session.next_card().card["id"] != first.card["id"]
-    assert first.card["id"] not in {c.id for c in session.queue()}
-    assert parse_iso(session.store.card(first.card["id"])["buried_until"]) > clock_from_env().utc
+    assert session.next_card().card.id != first.card.id
+    assert first.card.id not in {c.id for c in session.queue()}
+    assert session.store.card(first.card.id).buried_until > clock_from_env().utc
+
+
+def _next_step(screen: str, seen):
+    """What the bottom of the screen asks now, as (card counter, "answer" or "grade"), or
+    "Reviewed" at the summary; None until the step after `seen` is on screen: a card's grade
+    line right after its answer, a new card's prompt (a new counter, no grade line) after a
+    grade. The toolbar counts the next card before the grade line is cleared, so a counter
+    alone does not tell."""
+    bottom = "\n".join(screen.splitlines()[-5:])
+    if "Reviewed" in bottom:
+        return "Reviewed"
+    counter = re.search(r" (\d+/\d+) · \d+:\d\d · ", bottom)
+    if counter is None:
+        return None
+    if "Enter=" in bottom:
+        return (counter[1], "grade") if seen == (counter[1], "answer") else None
+    if re.search(r"^(Story|Recall)>", bottom, re.M) and (seen is None or seen[0] != counter[1]):
+        return (counter[1], "answer")
+    return None
 
 
 def test_pty_each_day_follows_the_plan_and_the_cap(bank_home):
@@ -324,18 +344,20 @@ def test_pty_each_day_follows_the_plan_and_the_cap(bank_home):
         assert today["reviews"] <= today["cap"] == 3
         pty = Pty(env=env, rows=40, columns=100, timeout=20)
         pty.wait_for(f"Interview plan: {today['reviews']} of today's cards are for amazon")
+        seen = None
         for _ in range(30):  # answer whatever the bottom of the screen asks, until the summary
-            bottom = "\n".join(pty.settle().splitlines()[-5:])
-            if "Reviewed" in bottom:
+            step = pty.until(lambda screen, seen=seen: _next_step(screen, seen), what="a prompt")
+            if step == "Reviewed":
                 break
-            pty.send("3" if "Enter=" in bottom else "\r")
+            pty.send("3" if step[1] == "grade" else "\r")
+            seen = step
         else:
             raise AssertionError(pty.text())
         pty.close()
         store = Store(bank_home.db_path)
         ids = set().union(*store.reviewed_today(f"2026-12-0{day}").values())
         cards = [store.card(i) for i in ids]
-        reviewed = sorted(c["ref"] + (f"#{c['facet']}" if c["facet"] else "") for c in cards)
+        reviewed = sorted(c.ref + (f"#{c.facet}" if c.facet else "") for c in cards)
         assert reviewed == sorted(today["cards"]) and len(reviewed) <= 3
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from drill import grading
 from drill.bank import parse_story
+from drill.cards import Card
 from drill.decks import Question
 from drill.session import Answer, Prompt, Reveal
 from drill.ui.reveal import fit_reveal, full_rubric, page, plain, wrap
@@ -48,7 +49,9 @@ def test_the_reveal_never_outgrows_its_room_and_keeps_the_verdict(story, width, 
         rubric={"senior": "Framed the decision themselves; effects beyond the team."},
         red_flags=("No alternatives at all.", "Blames the team."),
     )
-    prompt = Prompt({"id": 1}, "question", question=q, wording=q.text, mapped={"invoices"})
+    prompt = Prompt(
+        Card(1, "question", q.id), "question", question=q, wording=q.text, mapped={"invoices"}
+    )
     answer = Answer(story="invoices", decision="a worker", metric="9 hours to 40 minutes")
     lines = fit_reveal(prompt, answer, reveal_for(story), "senior", width, height)
     text = plain(lines)
@@ -65,7 +68,9 @@ def test_the_reveal_never_outgrows_its_room_and_keeps_the_verdict(story, width, 
 
 def test_without_a_rubric_the_look_for_stands_in(story):
     q = question()
-    prompt = Prompt({"id": 1}, "question", question=q, wording=q.text, mapped={"invoices"})
+    prompt = Prompt(
+        Card(1, "question", q.id), "question", question=q, wording=q.text, mapped={"invoices"}
+    )
     text = plain(
         fit_reveal(prompt, Answer(story="invoices"), reveal_for(story, ""), "senior", 80, 20)
     )
@@ -85,3 +90,35 @@ def test_wrap_cuts_with_one_ellipsis_and_page_clamps_its_offset():
     assert len(lines) == 2 and lines[-1].endswith("…") and not lines[-1].endswith("……")
     shown, offset = page("\n".join(f"line {i}" for i in range(30)), 40, 10, 100)
     assert offset == 20 and plain(shown).splitlines()[-1] == "line 29"
+
+
+def test_a_wrong_pick_names_every_story_of_the_answer_key_whole(story):
+    """At 80 columns the verdict was cut to `…the answer key has checkout-l…`: the user never
+    learnt which story was right."""
+    q = question()
+    mapped = {"checkout-latency-mid", "checkout-latency-senior"}
+    prompt = Prompt({"id": 1}, "question", question=q, wording=q.text, mapped=mapped)
+    reveal = Reveal(grading.WRONG, story, None, grading.AGAIN, {1: "1m", 2: "6m", 3: "1d", 4: "8d"})
+    lines = fit_reveal(prompt, Answer(story="debrief-outlier"), reveal, "senior", 80, 16)
+    text = plain(lines)
+    assert all(len(plain([line])) <= 80 for line in lines)
+    assert "checkout-latency-mid, checkout-latency-senior" in " ".join(text.split())
+    assert "debrief-outlier" in text
+
+
+def test_an_unverified_pick_says_what_the_user_judged(story):
+    q = question()
+    prompt = Prompt({"id": 1}, "question", question=q, wording=q.text, mapped=set())
+    reveal = Reveal(grading.DOUBT, story, None, grading.AGAIN, {1: "1m", 2: "6m", 3: "1d", 4: "8d"})
+    answer = Answer(story="alert-overhaul-handoff")
+    text = plain(fit_reveal(prompt, answer, reveal, "senior", 80, 16))
+    assert "you judged it does not fit" in " ".join(text.split())
+
+
+def test_a_list_item_wraps_under_its_own_text():
+    lines = wrap(
+        "- Caching prices in checkout: prices change during promotions, and a stale "
+        "price at payment is worse than a slow one.",
+        40,
+    )
+    assert lines[0].startswith("- ") and all(line.startswith("  ") for line in lines[1:])

@@ -23,7 +23,6 @@ from drill.cli import cli
 from drill.errors import DrillError
 from drill.home import Clock, Home, clock_from_env, iso, parse_iso
 from drill.library import Library, sync
-from drill.scheduling import Memory
 from drill.session import Answer, Session
 from drill.store import StaleCard, Store
 from tests.harness import Pty
@@ -276,7 +275,7 @@ def test_undo_of_a_review_another_session_built_on_is_refused(bank_home):
     second = make_session(bank_home)
     prompt = first.next_card()
     first.grade(prompt, Answer(), 3)
-    card_id = prompt.card["id"]
+    card_id = prompt.card.id
     again = second.prompt_for(second.store.card(card_id))  # the other session sees it now
     second.grade(again, Answer(), 1)
     after_second = second.store.card(card_id)
@@ -403,12 +402,12 @@ def clock_at(text: str):
 def grade_checked(session: Session, prompt, rating: int) -> None:
     """Grade as the loop does, checking the preview and the result never go negative."""
     now = session.clock().utc
-    for delta in scheduling.preview(Memory.from_row(prompt.card), now, session.scheduler).values():
+    for delta in scheduling.preview(prompt.card.memory, now, session.scheduler).values():
         assert delta >= timedelta(0)
     assert not any(v.startswith("-") for v in session.reveal(prompt, Answer()).intervals.values())
     session.grade(prompt, Answer(), rating)
-    card = session.store.card(prompt.card["id"])
-    assert parse_iso(card["due"]) >= now and parse_iso(card["last_review"]) == now
+    card = session.store.card(prompt.card.id)
+    assert card.memory.due >= now and card.memory.last_review == now
 
 
 def drill_some(session: Session, ratings=(3, 1, 4, 2, 3)) -> int:
@@ -466,7 +465,7 @@ def test_days_across_dst_and_time_zone_changes(bank_home):
         prompt = session.next_card()
         if prompt is not None:
             session.skip(prompt)
-            until = parse_iso(session.store.card(prompt.card["id"])["buried_until"])
+            until = session.store.card(prompt.card.id).buried_until
             assert timedelta(0) < until - session.clock().utc <= timedelta(hours=26)
         days.append(session.today())
         session.store.close()
@@ -503,12 +502,12 @@ REAL_ZONE = textwrap.dedent(
             session = Session(store, Library(home, home.config()), clock, fuzz=False)
             prompt = session.next_card()
             if prompt is not None:
-                memory = Memory.from_row(prompt.card)
+                memory = prompt.card.memory
                 deltas = scheduling.preview(memory, instant, session.scheduler)
                 assert min(deltas.values()) >= timedelta(0), deltas
                 session.grade(prompt, Answer(), 1 + step % 4)
-                card = store.card(prompt.card["id"])
-                assert parse_iso(card["due"]) >= instant
+                card = store.card(prompt.card.id)
+                assert card.memory.due >= instant
                 out["graded"] += 1
             nxt = clock().next_day_start(home.config().day_starts_at)
             assert nxt > instant, (instant, nxt)

@@ -3,9 +3,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from fsrs import Scheduler
 
+from drill.cards import Card
 from drill.scheduling import (
     Memory,
-    QueueCard,
     build_queue,
     format_interval,
     make_scheduler,
@@ -75,11 +75,11 @@ def test_retrievability_decays_and_new_cards_have_none():
     assert 1 > r1 > r10 > 0
 
 
-def card(cid, kind="question", group=None, state="review", due=None, last=None, position=0):
+def card(cid, kind="question", ref=None, state="review", due=None, last=None, position=0):
     memory = Memory(state=state, due=due, last_review=last, stability=1.0, difficulty=5.0)
     if state == "new":
         memory = Memory()
-    return QueueCard(cid, kind, group or f"g{cid}", memory, position)
+    return Card(cid, kind, ref or f"g{cid}", position=position, memory=memory)
 
 
 def test_queue_due_most_overdue_relative_first_then_new_interleaved():
@@ -99,15 +99,17 @@ def test_queue_buries_siblings_reviewed_today_and_keeps_one_per_group():
     now = T0
     learning = card(
         1,
-        group="story:x",
+        "story",
+        "x",
         state="learning",
         due=now - timedelta(minutes=1),
         last=now - timedelta(minutes=11),
     )
-    sibling = card(2, group="story:x", state="new")
-    twin_a = card(3, group="question:q", state="new", position=1)
-    twin_b = card(4, kind="pick", group="question:q", state="new", position=1)
-    queue = build_queue([learning, sibling, twin_a, twin_b], now, {"story:x": {1}}, 10)
+    sibling = card(2, "story", "x", state="new")
+    twin_a = card(3, "question", "q", state="new", position=1)
+    twin_b = card(4, "pick", "q", state="new", position=1)
+    assert sibling.group == learning.group and twin_a.group == twin_b.group != sibling.group
+    queue = build_queue([learning, sibling, twin_a, twin_b], now, {("story", "x"): {1}}, 10)
     assert [q.id for q in queue] == [1, 3]
 
 

@@ -6,22 +6,14 @@ import os
 import pytest
 
 from tests.harness import Pty
-from tests.samples import MINI
 
 SIZES = [(24, 80), (32, 100)]
 QUESTION = "Tell me about a technical call you made"
 
 
 @pytest.fixture
-def env(bank_home):
-    (bank_home.decks_dir / "mini.toml").write_text(MINI)
-    bank_home.config_path.write_text('decks = ["mini"]\n')
+def env(mini_home):
     return dict(os.environ)
-
-
-@pytest.fixture
-def mini_home(bank_home):
-    return bank_home
 
 
 def reviews(home) -> list[dict]:
@@ -110,7 +102,8 @@ def test_q_quits_from_every_prompt(env, mini_home, where):
     assert not any('"q"' in (r["answer"] or "") for r in graded)  # never saved as an answer
 
 
-def test_first_run_orientation_then_a_fresh_home_drills_the_examples(home):
+def test_first_run_orientation_then_a_fresh_home_drills_the_examples(short_home):
+    home = short_home
     env = dict(os.environ)
     child = Pty(env=env, rows=24, columns=80)
     screen = child.wait_for("Story>")

@@ -8,13 +8,10 @@ import subprocess
 import pytest
 
 from tests.harness import DRILL, Pty
-from tests.samples import MINI
 
 
 @pytest.fixture
-def env(bank_home):
-    (bank_home.decks_dir / "mini.toml").write_text(MINI)
-    bank_home.config_path.write_text('decks = ["mini"]\n')
+def env(mini_home):
     return dict(os.environ)
 
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 
+from drill.cards import Card
 from drill.home import clock_from_env, iso
 from drill.library import Library, sync
 from drill.session import Answer, Session
@@ -17,7 +18,7 @@ def make_session(home, **kwargs):
 def test_sync_is_idempotent_and_keyed_by_stable_ids(bank_home):
     session = make_session(bank_home)
     store = session.store
-    first = {(c["kind"], c["ref"], c["facet"]): c["id"] for c in store.cards()}
+    first = {(c.kind, c.ref, c.facet): c.id for c in store.cards()}
     assert ("story", "invoices", "decision") in first
     assert (
         "question",
@@ -26,21 +27,25 @@ def test_sync_is_idempotent_and_keyed_by_stable_ids(bank_home):
     ) in first
     assert not any(k[0] == "story" and k[1].startswith("ex") for k in first)  # examples dropped out
     assert sync(store, Library(bank_home, bank_home.config()), "2026", force=True)
-    again = {(c["kind"], c["ref"], c["facet"]): c["id"] for c in store.cards()}
+    again = {(c.kind, c.ref, c.facet): c.id for c in store.cards()}
     assert again == first
 
 
 def test_grade_commits_review_and_card_then_undo_restores_exactly(bank_home):
     session = make_session(bank_home)
     prompt = session.next_card()
-    before = dict(prompt.card)
-    session.grade(prompt, Answer(), 3)
     store = session.store
+    row = "select * from cards where id = ?"
+    before = store._one(row, [prompt.card.id])  # every column, as stored
+    assert prompt.card == Card.from_row(before)
+    session.grade(prompt, Answer(), 3)
     assert store._scalar("select count(*) from reviews") == 1
-    after = store.card(prompt.card["id"])
-    assert after["reps"] == 1 and after["state"] == "learning" and after["stability"] > 0
+    after = store.card(prompt.card.id)
+    assert (
+        after.memory.reps == 1 and after.memory.state == "learning" and after.memory.stability > 0
+    )
     session.undo()
-    assert store.card(prompt.card["id"]) == before
+    assert store._one(row, [prompt.card.id]) == before
     assert store._scalar("select count(*) from reviews") == 0
 
 
@@ -76,8 +81,8 @@ def test_skip_buries_until_next_study_day(bank_home, monkeypatch):
     session = make_session(bank_home)
     prompt = session.next_card()
     session.skip(prompt)
-    assert session.next_card().card["id"] != prompt.card["id"]
-    assert session.store.card(prompt.card["id"])["buried_until"] == iso(
+    assert session.next_card().card.id != prompt.card.id
+    assert iso(session.store.card(prompt.card.id).buried_until) == iso(
         clock_from_env().next_day_start(4)
     )
 
@@ -156,16 +161,14 @@ def test_unmapped_pick_is_unverified_and_a_kept_fit_creates_pick_card(bank_home)
     assert fits.pick == "fits" and not fits.right_story and fits.suggested == 3
     sync(session.store, session.library, "x")
     picks = session.store.cards(["pick"])
-    assert [c["ref"] for c in picks] == [prompt.question.id]
+    assert [c.ref for c in picks] == [prompt.question.id]
 
 
 def test_candidates_ranked_by_tag_overlap(bank_home):
     session = make_session(bank_home, max_cards=100)
     library = session.library
     mentoring = next(q for q in library.questions.values() if "mentoring" in q.categories)
-    card = session.store._one(
-        "select * from cards where kind = 'question' and ref = ?", [mentoring.id]
-    )
+    card = session.store.card_for("question", mentoring.id)
     prompt = session.prompt_for(card)
     assert prompt.candidates[0].id == "mentor"
 
@@ -209,7 +212,7 @@ def test_due_cards_come_back_on_a_later_day(bank_home, monkeypatch):
     monkeypatch.setenv("DRILL_NOW", later.isoformat())
     again = make_session(bank_home, max_cards=50)
     first = again.next_card()
-    assert first is not None and first.card["reps"] >= 1
+    assert first is not None and first.card.memory.reps >= 1
 
 
 @pytest.mark.parametrize("rating", [1, 2, 3, 4])
@@ -245,9 +248,7 @@ def test_examples_answer_key_grades_picks_while_examples_are_in_play(home):
     home.config_path.write_text('decks = ["core"]\n')
     session = make_session(home, max_cards=200)
     assert session.library.answer_key["core/defensible-options"] >= {"idempotent-invoicing"}
-    card = session.store._one(
-        "select * from cards where kind = 'question' and ref = 'core/defensible-options'"
-    )
+    card = session.store.card_for("question", "core/defensible-options")
     prompt = session.prompt_for(card)
     assert "idempotent-invoicing" in prompt.mapped
     right = session.reveal(prompt, Answer(story="idempotent-invoicing"))
@@ -278,10 +279,10 @@ def test_refresh_gives_the_card_as_it_now_is(bank_home):
     path.write_text(path.read_text().replace("40 minutes", "35 minutes"))
     session.reload()
     fresh = session.refresh(prompt)
-    assert fresh.card["id"] == prompt.card["id"] and fresh.shown_at == prompt.shown_at
+    assert fresh.card.id == prompt.card.id and fresh.shown_at == prompt.shown_at
     assert fresh.mapped == {"invoices"}
     assert "35 minutes" in session.library.stories["invoices"].section_text("metric")
-    card = session.store._one("select * from cards where kind = 'story' and ref = 'invoices'")
+    card = next(c for c in session.store.cards(["story"]) if c.ref == "invoices")
     story_prompt = session.prompt_for(card)
     assert session.refresh(story_prompt).story.id == "invoices"
     path.unlink()  # the story leaves the drill: its card is gone from the screen too

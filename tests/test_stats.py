@@ -10,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from drill import charts, stats
+from drill.cards import Card
 from drill.cli import cli
 from drill.home import Clock, iso
 from drill.library import Library, sync
+from drill.scheduling import Memory
 from drill.store import Store
 from tests.history import log_review
 
@@ -90,10 +92,10 @@ def test_due_forecast_puts_overdue_today_and_follows_the_day_start():
 
 def test_weakest_ranks_studied_facets_and_counts_the_unstudied():
     cards = [
-        {"id": 1, "ref": "billing", "facet": "decision"},
-        {"id": 2, "ref": "billing", "facet": "outcome"},
-        {"id": 3, "ref": "oncall", "facet": "people"},
-        {"id": 4, "ref": "oncall", "facet": "learning"},  # never reviewed
+        Card(1, "story", "billing", "decision"),
+        Card(2, "story", "billing", "outcome"),
+        Card(3, "story", "oncall", "people"),
+        Card(4, "story", "oncall", "learning"),  # never reviewed
     ]
     recall = {1: 0.9, 2: 0.5, 3: 0.8}
     result = stats.weakest(cards, recall, {"billing": "Billing split"}, limit=2)
@@ -127,8 +129,8 @@ def test_pick_latency_by_week_median_and_share_right():
     ]
 
 
-def _card(id_: int, kind: str, ref: str, state: str = "review", active: int = 1) -> dict:
-    return {"id": id_, "kind": kind, "ref": ref, "state": state, "active": active}
+def _card(id_: int, kind: str, ref: str, state: str = "review", active: int = 1) -> Card:
+    return Card(id_, kind, ref, active=bool(active), memory=Memory(state=state))
 
 
 def test_readiness_of_a_deck_counts_unseen_questions_and_mapped_stories():
@@ -147,7 +149,7 @@ def test_readiness_of_a_deck_counts_unseen_questions_and_mapped_stories():
         {"amazon/a", "amazon/b", "amazon/c"},  # amazon/c has no card at all
         {"amazon/a": {"billing"}, "core/x": {"oncall"}},
         {"billing", "oncall"},
-        lambda c: recall[c["id"]],
+        lambda c: recall[c.id],
         0.9,
     )
     # cards 1, 2, 3 (new: 0), 5, 6 and amazon/c (0): (0.8 + 0.6 + 0 + 0.9 + 0.5 + 0) / 6
@@ -239,7 +241,7 @@ def logged(bank_home):
     question = next(iter(library.questions))
     store.map_story(question, "invoices", iso(NOW))
     sync(store, library, iso(NOW), force=True)
-    card = {(c["kind"], c["ref"], c["facet"]): c["id"] for c in store.cards()}
+    card = {(c.kind, c.ref, c.facet): c.id for c in store.cards()}
     a = card[("story", "invoices", "decision")]
     b = card[("story", "invoices", "outcome")]
     q = card[("question", question, "")]

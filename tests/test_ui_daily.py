@@ -11,14 +11,7 @@ from drill.session import Session
 from drill.store import Store
 from drill.ui.daily import run_daily
 from drill.ui.screen import ReviewScreen
-from tests.samples import MINI
-
-
-@pytest.fixture
-def mini_home(bank_home):
-    (bank_home.decks_dir / "mini.toml").write_text(MINI)
-    bank_home.config_path.write_text('decks = ["mini"]\n')
-    return bank_home
+from tests.samples import add_mini, add_stories
 
 
 class SizedOutput(DummyOutput):
@@ -120,7 +113,8 @@ def test_help_at_a_text_prompt_stays_and_the_prompt_still_works(mini_home):
     assert store._scalar("select story from reviews") == "invoices"
 
 
-def test_first_drill_shows_the_orientation_once(mini_home):
+def test_first_drill_shows_the_orientation_once(short_home):
+    mini_home = add_mini(add_stories(short_home))
     _, _, first = drive(mini_home, "\x04")
     _, _, second = drive(mini_home, "\x04")
     assert "Welcome" in first and str(mini_home.stories_dir) in first
@@ -282,3 +276,10 @@ def test_an_error_in_the_flow_reaches_the_caller_and_ctrl_c_twice_is_one_quit():
         screen = ReviewScreen(input=pipe, output=SizedOutput())
         screen.run(failing())
     assert screen.quit
+
+
+def test_the_summary_lines_fit_80_columns_without_breaking_a_word(mini_home):
+    _, _, screen = drive(mini_home, "\x04")
+    lines = [line for line in screen.splitlines() if "Session done" in line or "Next due" in line]
+    assert len(lines) == 2, screen
+    assert all(len(line) <= 80 for line in lines)

@@ -15,6 +15,28 @@ from drill.cli import coach, core, data, loop, modes, shell, story
 from drill.errors import DrillError
 
 
+def for_terminal(text: str) -> str:
+    """An error as a person reads it: in a terminal, wrapped at words so no command or path
+    is broken across the edge; piped, one line for scripts and logs."""
+    if not sys.stderr.isatty():
+        return text
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size((80, 24)).columns - 1
+    return textwrap.fill(
+        text,
+        max(40, width),
+        subsequent_indent="  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def fail(message: str) -> None:
+    click.echo(for_terminal(f"drill: {message}"), err=True)
+
+
 class DrillGroup(click.Group):
     """Turns DrillError into a one-line message and exit 1, never a traceback."""
 
@@ -22,13 +44,17 @@ class DrillGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DrillError as exc:
-            click.echo(f"drill: {exc}", err=True)
+            fail(str(exc))
             sys.exit(1)
+        except click.UsageError as exc:  # click prints it; wrapped like ours in a terminal
+            text = for_terminal("Error: " + exc.format_message())[len("Error: ") :]
+            exc.format_message = lambda: text
+            raise
         except sqlite3.Error as exc:  # a lock past the timeout, a damaged or read-only file
             from drill.database import database_error
             from drill.home import home_dir
 
-            click.echo(f"drill: {database_error(home_dir() / 'drill.db', exc)}", err=True)
+            fail(database_error(home_dir() / "drill.db", exc))
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("", err=True)
@@ -56,7 +82,7 @@ def main() -> None:
     try:
         cli(prog_name="drill")
     except DrillError as exc:  # raised while building contexts
-        click.echo(f"drill: {exc}", err=True)
+        fail(str(exc))
         sys.exit(1)
 
 

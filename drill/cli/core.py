@@ -90,7 +90,7 @@ def own_story_errors(app: App) -> list:
     from drill.bank import story_files
 
     own = {path.stem for path in story_files(app.home.stories_dir)}
-    if not own or own & {card["ref"] for card in app.store.cards(["story"])}:
+    if not own or own & {card.ref for card in app.store.cards(["story"])}:
         return []
     return app.library.own_story_errors[:3]
 
@@ -129,8 +129,8 @@ def undo() -> None:
         click.echo("Nothing to undo.")
         return
     card = app.store.card(row["card_id"])
-    ref = card["ref"] + (f" ({card['facet']})" if card["facet"] else "")
-    click.echo(f"Undid grade {row['rating']} on {card['kind']} card {ref} from {row['at'][:16]}.")
+    ref = card.ref + (f" ({card.facet})" if card.facet else "")
+    click.echo(f"Undid grade {row['rating']} on {card.kind} card {ref} from {row['at'][:16]}.")
 
 
 COMMANDS = (daily, where, status, cards, undo)

@@ -331,7 +331,7 @@ def doctor(apply: bool, as_json: bool) -> None:
     else:
         for line in done:
             click.echo(f"fixed: {line}")
-        if not report.findings:
+        if not report.problems:  # notes alone (a daily copy, say) are no problem
             click.echo(f"No problems found in {home.root}.")
         for finding in report.findings:
             mark = "problem" if finding.problem else "note"

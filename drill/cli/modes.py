@@ -297,15 +297,31 @@ def history(rehearsal_id: int | None, as_json: bool) -> None:
         if as_json:
             echo_json(row)
             return
-        click.echo(
-            f"#{row['id']} {row['at'][:16]}  {row['question']}  story: {row['story'] or '-'}"
-        )
-        click.echo(f"answer ({row['seconds']:.0f}s of {row['budget_seconds']}s):")
-        click.echo(row["text"] or "(spoken, not typed)")
-        click.echo(f"follow-up: {row['followup']}")
-        click.echo(row["followup_text"] or "(spoken, not typed)")
+        import textwrap
+
+        from drill.charts import text_width
+
+        def say(text: str, rest: str = "") -> None:  # each line of it wrapped to the terminal
+            for line in text.splitlines() or [""]:
+                click.echo(
+                    textwrap.fill(
+                        line, text_width(), subsequent_indent=rest, break_on_hyphens=False
+                    )
+                    if line.strip()
+                    else ""
+                )
+
+        say(f"#{row['id']} {row['at'][:16]}  {row['question']}  story: {row['story'] or '-'}")
+        say(f"answer ({row['seconds']:.0f}s of {row['budget_seconds']}s):")
+        say(row["text"] or "(spoken, not typed)")
+        say(f"follow-up: {row['followup']}", "  ")
+        say(row["followup_text"] or "(spoken, not typed)")
+        names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+        rating = row["rating"]
         graded = (
-            row["rating"] if row["rating"] is not None else "ungraded (stopped before the grade)"
+            f"{rating} ({names.get(rating, '?')})"
+            if rating is not None
+            else "ungraded (stopped before the grade)"
         )
         click.echo(f"grade: {graded}")
         return

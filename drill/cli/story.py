@@ -34,9 +34,12 @@ def own_story(app, story_id: str):
         return path
     if (app.library.examples_dir / f"{story_id}.md").exists():
         raise DrillError(
-            f"{story_id!r} is a shipped example; copy it with `drill story new` to make your own"
+            f"{story_id!r} is a shipped example, not one of your stories; "
+            f"`drill story edit {story_id}` copies it into your stories to make it your own"
         )
-    known = ", ".join(sorted(app.library.bank.stories)) or "none yet"
+    from drill.bank import story_files
+
+    known = ", ".join(sorted(p.stem for p in story_files(app.home.stories_dir))) or "none yet"
     raise DrillError(f"no story {story_id!r} in {app.home.stories_dir} (stories: {known})")
 
 
@@ -137,7 +140,8 @@ def report_story(app, path) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
     if story_value is not None:
-        click.echo(f"Saved {path}. Check it with `drill lint {story_value.id}`.")
+        click.echo(f"Saved {path}.")
+        click.echo(f"Check it with `drill lint {story_value.id}`.")
 
 
 @story.command("import")
@@ -229,16 +233,37 @@ def story_list(as_json: bool) -> None:
     if as_json:
         echo_json({"stories": rows, "problems": [str(p) for p in bank.problems]})
         return
+    from drill.charts import text_width
+
+    width = text_width()
+    id_w = max([len(row["id"]) for row in rows if len(row["id"]) <= 32] or [0])
+    first = id_w + 9  # the id and the level column
     for row in rows:
         flag = " (example)" if row["example"] else ""
         flag += "" if row["active"] else " [not drilled]"
-        click.echo(f"{row['id']:28} {row['level'] or '-':7} {', '.join(row['categories'])}{flag}")
+        head = f"{row['id']:{id_w}} {row['level'] or '-':7} "
+        tail = ", ".join(row["categories"]) + flag
+        indent = " " * (first if len(head) <= first and width - first >= 20 else 4)
+        click.echo(_fill(head + tail, width, indent))
         if row["summary"]:
-            click.echo(f"{'':28} {row['summary']}")
+            click.echo(_fill(row["summary"], width, "    ", "    "))
     for problem in bank.problems:
         click.echo(str(problem), err=True)
     if bank.only_examples:
-        click.echo("Only the shipped examples so far: `drill story new` adds one of your own.")
+        text = (
+            "Your own stories have errors (above); the examples stand in until one is fixed."
+            if app.library.own_story_errors
+            else "Only the shipped examples so far: `drill story new` adds one of your own."
+        )
+        click.echo(_fill(text, width, ""))
+
+
+def _fill(text: str, width: int, rest: str, first: str = "") -> str:
+    import textwrap
+
+    return textwrap.fill(
+        text, width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    )
 
 
 @story.command("show")
@@ -265,11 +290,18 @@ def story_show(story_id: str) -> None:
 @story.command("edit")
 @click.argument("story_id", metavar="ID", shell_complete=complete_story)
 def story_edit(story_id: str) -> None:
-    """Open a story in $EDITOR; its history stays with it."""
+    """Open a story in $EDITOR; its history stays with it (an example: your own copy)."""
+    from drill.bank import own_copy
     from drill.editor import open_in_editor
 
     app = App()
-    path = own_story(app, story_id)
+    example = app.library.bank.stories.get(story_id)
+    mine = app.home.stories_dir / f"{story_id}.md"
+    if example is not None and example.example and not mine.exists():
+        path = own_copy(example, app.home.stories_dir)  # as `E` in the drill does
+        click.echo(f"Copied the example to {path}: it is your own story now.")
+    else:
+        path = own_story(app, story_id)
     open_in_editor(path)
     report_story(app, path)
 
@@ -370,7 +402,12 @@ def mapping_unset(question: str, story_id: str | None) -> None:
     app = App()
     q = app.library.find_question(question)
     removed = app.store.unmap_story(q.id, story_id)
-    click.echo(f"Removed {removed} mapping{'s' if removed != 1 else ''} of {q.id}.")
+    if removed:
+        click.echo(f"Removed {removed} mapping{'s' if removed != 1 else ''} of {q.id}.")
+    elif story_id:
+        click.echo(f"Nothing removed: {story_id!r} is not mapped to {q.id} (`drill mapping show`).")
+    else:
+        click.echo(f"Nothing removed: {q.id} has no mapping.")
 
 
 COMMANDS = (story, mapping)

@@ -14,7 +14,7 @@ from prompt_toolkit.formatted_text import HTML, fragment_list_to_text, to_format
 from drill import editor
 from drill.bank import Story
 from drill.errors import DrillError
-from drill.grading import resolve_story
+from drill.grading import resolve_story, unmatched
 from drill.scheduling import RATINGS
 from drill.session import Answer, Prompt, Reveal, Session, Summary
 from drill.store import StaleCard
@@ -44,7 +44,7 @@ Welcome. Each card asks one thing:
   a story: recall one part of it, the way you would tell it.
 Then the story is shown beside what you typed. Grade yourself 1-4 (Again,
 Hard, Good, Easy); Enter takes the suggested grade. ? + Enter: help.
-Your stories are Markdown files in (drill where lists every file drill uses):
+Your stories are Markdown files in this folder (all paths: `drill where`):
 {stories}"""
 
 
@@ -69,6 +69,8 @@ def run_daily(
     screen.run(daily_flow(session, screen))
     summary = session.summary()
     text = render_summary(summary, session)
+    if not session.done and not screen.quit:  # the flow ended by itself: no card was left
+        text = HTML("Nothing left to drill now.\n" + text.value)
     screen.transcript.append(fragment_list_to_text(to_formatted_text(text)))
     print_formatted_text(text, output=screen.app.output, style=STYLE)
     return summary
@@ -144,7 +146,10 @@ def card_flow(session: Session, screen: ReviewScreen, prompt: Prompt, welcome: b
             except DrillError as exc:  # another session reviewed that card since
                 screen.say([("class:warn", str(exc))])
                 continue
-            screen.say("Undid the last grade." if undone else "Nothing to undo in this session.")
+            if not undone:  # the card on screen stays, with what was typed for it
+                screen.say("Nothing to undo in this session.")
+                continue
+            screen.say("Undid the last grade.")
             return
         if action == "s":
             session.skip(prompt)
@@ -255,11 +260,9 @@ def pick_story_flow(screen: ReviewScreen, stories: list[Story], list_stories: bo
         story, options = resolve_story(typed, stories)
         if story is not None:
             return story
-        if options:
-            names = ", ".join(s.id for s in options[:6])
-            screen.say(f"More than one story matches {typed!r}: {names}")
-        else:
-            screen.say(f"No story matches {typed!r}; Tab lists them, Enter alone gives up.")
+        screen.say(
+            f"{said(unmatched(typed, options, stories))} Tab lists them; Enter alone gives up."
+        )
 
 
 def reveal_pane(prompt: Prompt, answer: Answer, reveal: Reveal, level: str):
@@ -328,6 +331,11 @@ def edit(session: Session, screen: ReviewScreen, prompt: Prompt, story: Story | 
     return fresh
 
 
+def said(message: str) -> str:
+    """A message as a sentence: a question keeps its mark, anything else gets a full stop."""
+    return message if message.endswith("?") else message + "."
+
+
 def render_summary(summary: Summary, session: Session) -> HTML:
     minutes, seconds = divmod(int(summary.seconds), 60)
     if summary.next_due is None:
@@ -336,7 +344,7 @@ def render_summary(summary: Summary, session: Session) -> HTML:
         nxt = session.clock().local(summary.next_due).strftime("%a %d %b %H:%M")
     return HTML(
         f"<b>Session done.</b> Reviewed {summary.reviewed}, again {summary.again}, "
-        f"time {minutes}:{seconds:02d}. Next due: {escape(nxt)}. Streak: {summary.streak} day"
+        f"time {minutes}:{seconds:02d}.\nNext due: {escape(nxt)}. Streak: {summary.streak} day"
         f"{'s' if summary.streak != 1 else ''}."
     )
 
@@ -355,11 +363,9 @@ def pick_story(term: Terminal, stories: list[Story]) -> Story | None:
         story, options = resolve_story(typed, stories)
         if story is not None:
             return story
-        if options:
-            names = ", ".join(s.id for s in options[:6])
-            term.say(f"More than one story matches {typed!r}: {names}")
-        else:
-            term.say(f"No story matches {typed!r}; Tab lists them, Enter alone gives up.")
+        term.say(
+            f"{said(unmatched(typed, options, stories))} Tab lists them; Enter alone gives up."
+        )
 
 
 def grade_line(term: Terminal, reveal: Reveal, actions: str = "u s E ?") -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from html import escape
 
-from prompt_toolkit.formatted_text import HTML
+from prompt_toolkit.formatted_text import HTML, FormattedText
 from prompt_toolkit.key_binding import KeyBindings
 
 from drill.grading import rank_stories
 from drill.modes import CramSession, MapSession, RehearsalSession
 from drill.scheduling import RATINGS
 from drill.ui.daily import run_daily
+from drill.ui.reveal import verdict_line
 from drill.ui.terminal import Quit, Terminal, pick_story
 
 OFFER_LIMIT = 5
@@ -112,7 +113,12 @@ def run_cram(session: CramSession, terminal: Terminal | None = None) -> None:
     when = session.clock().local(session.interview).strftime("%a %d %b %H:%M")
     note = "" if session.reschedule else " Reviews are logged; schedules stay as they were."
     term.say(HTML(f"<b>Cram for {when}.</b> Weakest at interview time first.{escape(note)}"))
-    run_daily(session, term)
+    from drill.ui.screen import ReviewScreen
+
+    screen = ReviewScreen(input=term.input, output=term.output)
+    loop = f"the {session.deck} loop on " if session.deck else ""
+    screen.say(f"Cram for {loop}{when}: weakest at interview time first.{note}")  # in view
+    run_daily(session, term, screen)
     term.say(render_readiness(session))
 
 
@@ -205,6 +211,11 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
         if not rehearsal.text:  # spoken: the story to check it against
             show_story(term, rehearsal.reference(), prompt.wording)
         reveal = rehearsal.reveal()
+        if rehearsal.text:  # typed: the question again, the analysis has pushed it away
+            term.say(HTML(f"\n<dim>{escape(term.wrap(prompt.wording))}</dim>"))
+        picked = rehearsal.story.id if rehearsal.story else None
+        for line in verdict_line(reveal.pick, picked, prompt.mapped, term.width() - 1):
+            term.say(FormattedText(line))  # why the suggestion is what it is
         action = rehearsal_grade_line(term, reveal)  # ? prints the help and keeps waiting
         rehearsal.grade(reveal.suggested if action == "enter" else GRADE_KEYS[action])
     except Quit as stop:
@@ -246,6 +257,7 @@ def rehearsal_grade_line(term: Terminal, reveal) -> str:
     """Only the keys that work here: the four grades, Enter, ? and q."""
     parts = [
         f"<key>{rating}</key> {name}{'*' if rating == reveal.suggested else ''}"
+        f" {escape(reveal.intervals[rating])}"  # the next interval each grade gives
         for rating, name in RATINGS.items()
     ]
     line = " · ".join(parts)

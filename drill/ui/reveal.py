@@ -36,8 +36,9 @@ def wrap(text: str, width: int, max_lines: int | None = None, indent: str = "") 
     for paragraph in text.splitlines():
         if not paragraph.strip():
             continue
+        hang = "  " if paragraph.lstrip().startswith(("- ", "* ")) else ""
         lines += textwrap.wrap(
-            paragraph.strip(), width, initial_indent=indent, subsequent_indent=indent
+            paragraph.strip(), width, initial_indent=indent, subsequent_indent=indent + hang
         )
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -67,23 +68,34 @@ def red_flags(question: Question | None) -> tuple[str, ...]:
 # --- the verdict and the metric check -------------------------------------------------------
 
 
-def verdict_line(pick: str, picked: str | None, mapped: Iterable[str], width: int) -> Line:
+def verdict_line(pick: str, picked: str | None, mapped: Iterable[str], width: int) -> list[Line]:
+    """The verdict, wrapped to at most three lines: the story ids of the answer key are what
+    the user needs to learn from a miss, so they are never cut."""
     key = ", ".join(sorted(mapped))
     if pick == grading.RIGHT:
-        return [("class:ok", "✓ Right story: "), ("", clip(picked or "", width - 15))]
+        return [[("class:ok", "✓ Right story: "), ("", clip(picked or "", width - 15))]]
     if pick == grading.WRONG:
+        mark, style = "✗ Not the mapped story: ", "class:miss"
         text = f"you said {picked}; the answer key has {key}"
-        return [("class:miss", "✗ Not the mapped story: "), ("", clip(text, width - 24))]
-    if pick == grading.NO_PICK:
+    elif pick == grading.NO_PICK:
+        mark, style = "✗ No story picked, ", "class:miss"
         text = f"the answer key has {key}" if key else "and none is mapped to this question yet"
-        return [("class:miss", "✗ No story picked, "), ("", clip(text, width - 19))]
-    said = {
-        grading.FITS: "you judged it fits (kept as its story)",
-        grading.DOUBT: "you judged it does not fit",
-        grading.UNVERIFIED: "you were not sure",
-    }[pick]
-    text = f"{picked}: no answer key for this question; {said}"
-    return [("class:warn", "? Unverified pick "), ("", clip(text, width - 18))]
+    else:
+        said = {
+            grading.FITS: "you judged it fits (kept as its story)",
+            grading.DOUBT: "you judged it does not fit",
+            grading.UNVERIFIED: "you were not sure",
+        }[pick]
+        mark, style = "? Unverified pick ", "class:warn"
+        text = f"{picked}: no answer key for this question; {said}"
+    lines = textwrap.wrap(mark + text, width, subsequent_indent="  ", break_on_hyphens=False)
+    if len(lines) > 3:
+        lines = [*lines[:2], clip(" ".join(lines[2:]), width - 2)]
+        lines[2] = "  " + lines[2]
+    first = lines[0]
+    return [[(style, mark.rstrip()), ("", first[len(mark.rstrip()) :])]] + [
+        [("", line)] for line in lines[1:]
+    ]
 
 
 def metric_line(check: grading.MetricCheck | None, typed: bool, width: int) -> Line | None:
@@ -126,7 +138,7 @@ def fit_reveal(prompt, answer, reveal, level: str, width: int, height: int) -> l
         checked = prompt.facet == "outcome"
         typed = answer.recall
     else:
-        head.append(verdict_line(reveal.pick, answer.story, prompt.mapped, width))
+        head += verdict_line(reveal.pick, answer.story, prompt.mapped, width)
         if answer.story is None:  # nothing was asked beyond the pick: the key's story alone
             sections = [(name, None) for name in QUESTION_FACETS] if story else []
         else:

@@ -70,6 +70,24 @@ class Choose:
 Flow = Generator["Ask | Choose", "str", None]
 
 
+def fit_keys(line: Line, width: int) -> Line:
+    """A line of keys (pieces parted by two spaces) cut to `width` between pieces, never
+    inside one: a key whose label is cut off reads as a key that is not there."""
+    out: Line = []
+    piece: Line = []
+    used = 0
+    for fragment in [*line, ("", "  ")]:
+        if fragment[1] == "  " and piece:
+            size = len(plain([piece])) + (2 if out else 0)
+            if used + size > width:
+                return out or piece  # one piece too wide for the window: it clips it
+            out += ([("", "  ")] if out else []) + piece
+            used, piece = used + size, []
+        elif fragment[1] != "  ":
+            piece.append(fragment)
+    return out
+
+
 class FitControl(UIControl):
     """Lines from a function of the room the window got: content is fitted, never scrolled."""
 
@@ -236,7 +254,7 @@ class ReviewScreen:
             if isinstance(self.request, Ask):
                 return [[("class:dim", self.request.hints)]]
             if isinstance(self.request, Choose):
-                return [self.request.hints]
+                return [fit_keys(self.request.hints, width)]
             return []
 
         def top(width: int, height: int) -> list[Line]:

@@ -107,9 +107,12 @@ def guided_story(
         draft.summary = term.ask("One-line summary> ", default=draft.summary).strip()
         ask_categories(term, draft)
         ask_principles(term, draft, principles or draft.active_principles(()))
-        draft.set_level(
-            term.ask(f"Level this story proves ({'/'.join(LEVELS)})> ", default=draft.level)
-        )
+        while not draft.set_level(
+            typed := term.ask(
+                f"Level this story proves ({'/'.join(LEVELS)})> ", default=draft.level
+            )
+        ):
+            term.say(f"{typed.strip()!r} is not a level: {', '.join(LEVELS)}.")
         for name in SECTIONS:
             current = name
             term.say(hint(term, name))

@@ -74,6 +74,10 @@ class StoryCompleter(Completer):
         self.stories = list(stories)
 
     def get_completions(self, document, complete_event):
+        if not document.text.strip() and not complete_event.completion_requested:
+            # an empty prompt lists the stories on Tab only: a completion still running
+            # from the line just sent would otherwise open over the message about it
+            return
         for story in self.stories:
             yield Completion(story.id, start_position=-len(document.text), display_meta=story.label)
 
@@ -116,6 +120,16 @@ class Terminal:
         )
 
     def say(self, text: str | HTML | FormattedText = "") -> None:
+        if isinstance(text, str):  # a plain line longer than the terminal breaks at a word
+            import textwrap
+
+            width = self.width() - 1
+            text = "\n".join(
+                textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+                if len(line) > width
+                else line
+                for line in text.split("\n")
+            )
         print_formatted_text(text, output=self.output, style=STYLE)
 
     def _toolbar(self):
@@ -200,7 +214,7 @@ class Terminal:
 def pick_story(term: Terminal, stories: list, message: str = "Story> "):
     """Ask which story answers; Tab completes, best match first; Enter alone gives up. A name
     that matches nothing, or more than one story, asks again: it is never taken as a pick."""
-    from drill.grading import resolve_story
+    from drill.grading import resolve_story, unmatched
 
     while True:
         typed = term.ask(message, completer=StoryCompleter(stories))
@@ -209,8 +223,6 @@ def pick_story(term: Terminal, stories: list, message: str = "Story> "):
         story, options = resolve_story(typed, stories)
         if story is not None:
             return story
-        if options:
-            names = ", ".join(s.id for s in options[:6])
-            term.say(f"More than one story matches {typed!r}: {names}. Try again.")
-        else:
-            term.say(f"No story matches {typed!r}; try again (Tab lists them, Enter gives up).")
+        why = unmatched(typed, options, stories)
+        why += "" if why.endswith("?") else "."
+        term.say(term.wrap(f"{why} Try again (Tab lists them, Enter gives up)."))
