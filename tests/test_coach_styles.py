@@ -274,7 +274,6 @@ def test_a_problem_handed_to_me_is_assigned(problem):
         )
     )
     assert [f.rule for f in run("assigned-problem", story)] == ["assigned-problem"]
-    assert run("assigned-problem", story, "mid") == []
 
 
 def test_a_failure_told_only_in_the_body_is_still_a_failure_story():

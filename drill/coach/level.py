@@ -140,18 +140,17 @@ _TRADE = re.compile(
 )
 _MULTI_TEAM = re.compile(
     r"(?i)\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?\s+of|"
-    r"several|multiple|many|all|every|each|both|other)\s+(?:[\w-]+\s+){0,3}?(?:teams|orgs|"
+    r"several|multiple|many)\s+(?:[\w-]+\s+){0,3}?(?:teams|orgs|"
     r"organi[sz]ations|groups|business\s+units|squads|product\s+lines|departments|divisions|"
     r"tribes|companies|subsidiaries|regions|services\s+owned\s+by)\b|"
     r"\b(?:company|org|organi[sz]ation|engineering|division)-wide\b|\bcross-(?:org|"
     r"company|division)\b|\bacross\s+(?:the\s+)?(?:company|org|organi[sz]ation|engineering|"
     r"teams|orgs|divisions|business)\b|\b(?:engineers|people|teams)\s*,?\s*(?:whom?|that)?\s*I\s+"
-    r"(?:had\s+)?never\s+(?:met|worked\s+with)\b|\bevery\s+(?:team|org|service|product)\b"
+    r"(?:had\s+)?never\s+(?:met|worked\s+with)\b|\bevery\s+(?:team|org)\b"
 )
 _STRATEGY = re.compile(
     r"(?i)\b(?:company|product|platform|business|org|engineering|technical|technology|"
-    r"long-term|multi-year|data|infrastructure)(?:'s)?\s+(?:strategy|direction|roadmap|vision|"
-    r"bet)\b|\bstrateg(?:y|ic)\b|\b(?:no\s+one|nobody|no-one|none\s+of\s+(?:us|them)|"
+    r"long-term|multi-year|data|infrastructure)(?:'s)?\s+(?:strategy|direction|vision|bet)\b|\bstrateg(?:y|ic)\b|\b(?:no\s+one|nobody|no-one|none\s+of\s+(?:us|them)|"
     r"no\s+team|no\s+single\s+team)\s+(?:had\s+)?(?:(?:really|yet|ever|clearly|actually|"
     r"formally|explicitly)\s+)?(?:knew|owned|decided|said|defined|agreed|settled|answered|"
     r"asked|thought\s+about)\b|\bundecided\b|\bunsettled\b|"
@@ -195,6 +194,18 @@ def _influence(said: list[Sentence]) -> Sentence | None:
         if any(stance(t.text) for t in near):
             return s
     return None
+
+
+def influence(story: Story) -> Sentence | None:
+    """Someone outside the line and where they started, told anywhere but the Situation."""
+    return _influence([s for s in sentences(story, *_STORY) if s.section.name != "situation"])
+
+
+def weighed_elsewhere(story: Story) -> bool:
+    """A rejected option told outside an Alternatives section."""
+    return any(
+        _ALT.search(s.text) for s in sentences(story, *_STORY) if s.section.name != "alternatives"
+    )
 
 
 def _measured(said: list[Sentence]) -> Sentence | None:
@@ -259,6 +270,6 @@ def _level(have: set[str]) -> str:
     if "assigned-problem" in have and "defined-problem" not in have:
         return "mid"  # handed the problem: the rest is a mid-level story done well
     staff = sum(1 for name in STAFF_SIGNALS if name in have)
-    if staff == len(STAFF_SIGNALS):
+    if staff >= 1:
         return "staff"
     return "senior"

@@ -91,11 +91,14 @@ _MONTH_AFTER = re.compile(
 _VERSION_BEFORE = re.compile(
     r"(?i)(?:\b(?:v|version|release|python|ios|android|java|node|api|postgres\w*|mysql|react|"
     r"angular|kubernetes|k8s|go|rails|django|spark|php|windows|macos|ubuntu|gen|generation|"
-    r"phase|stage|step|tier|level|sev|severity|priority|p|chapter|section|rfc|iso|hipaa|soc)|"
+    r"webpack|hugo|native|ruby|rust|swift|kotlin|xcode|gradle|redis|kafka|terraform|helm|"
+    r"elasticsearch|vue|next|typescript|scala|dotnet|debian|centos|jdk|openssl|tls|http|"
+    r"phase|stage|step|tier|level|sev|severity|priority|p|chapter|section|rfc|iso|hipaa|soc|"
+    r"sprint|milestone|week\s+no)|"
     r"\bv)\s*$"
 )
 _ID_BEFORE = re.compile(
-    r"(?i)(?:#|\b(?:ticket|issue|pr|pull\s+request|incident|bug|story|epic|case|room|no\.?|"
+    r"(?i)(?:#|[a-z]-|\b(?:ticket|issue|pr|pull\s+request|incident|bug|story|epic|case|room|no\.?|"
     r"number|id|build|commit|line|port|cve-\d+)-?\s*)$"
 )
 _PEOPLE = re.compile(
@@ -103,7 +106,10 @@ _PEOPLE = re.compile(
     r"folks|reports|direct\s+reports|juniors?|seniors?|contractors?|hires?|interns?|teammates?|"
     r"ICs?|SREs?|PMs?|designers?|managers?|teams?|orgs?|organi[sz]ations?|groups?|squads?|"
     r"sprints?|iterations?|meetings?|sessions?|options?|alternatives?|approaches|ideas|"
-    r"stakeholders|leads?|of\s+(?:us|them|the\s+\w+|my|our))\b"
+    r"stakeholders|leads?|clusters?|services?|microservices?|locales?|regions?|repos?|"
+    r"repositories|business\s+units?|apps?|countries|markets?|languages?|platforms?|"
+    r"environments?|sites?|offices?|products?|product\s+groups?|divisions?|"
+    r"of\s+(?:us|them|the\s+\w+|my|our))\b"
 )
 _TEAM_BEFORE = re.compile(r"(?i)\b(?:team|group|squad|org)\s+of\s+$|\bone\s+of\s+$")
 _SPAN_BEFORE = re.compile(
@@ -206,6 +212,12 @@ def _classify(text: str, n: Num) -> str:
         return "date"
     if _VERSION_BEFORE.search(before) or re.match(r"\.\d", text[n.end : n.end + 2]):
         return "version"
+    if (
+        not n.kind
+        and re.search(r"(?<![.!?]\s)\b[A-Z][\w.+-]*\s+$", before)
+        and ("." in n.text or re.match(r"\s*[),;]|\s*$|\s+(?:to|and|or|on|in|with)\b", after))
+    ):
+        return "version"  # "Kubernetes 1.24", "Hugo 0.110", "React Native 0.72"
     if _ID_BEFORE.search(before):
         return "id"
     if bare and (_TEAM_BEFORE.search(before) or _PEOPLE.match(after)):
@@ -246,7 +258,12 @@ def numbers(text: str, spelled: bool = True) -> list[Num]:
             found.append(n)
     found.sort(key=lambda n: n.start)
     found = _ranges(text, found)
-    return [replace(n, klass=_classify(text, n)) for n in found]
+    out = [replace(n, klass=_classify(text, n)) for n in found]
+    for i in range(1, len(out)):  # the second end of "1.24 to 1.27" is a version too
+        a, b = out[i - 1], out[i]
+        if a.klass == "version" and re.fullmatch(r"\s*(?:to|->|→)\s*", text[a.end : b.start]):
+            out[i] = replace(b, klass="version")
+    return out
 
 
 def _num(text: str, start: int, end: int, value: float, cur: str, decimals: int) -> Num:
@@ -304,11 +321,32 @@ _RELATIVE_WORD = re.compile(
 )
 
 
+_CHANGE = re.compile(
+    r"(?i)\b(?:from|to|fell|dropped|rose|grew|cut|reduced|increased|decreased|down|up|saved|"
+    r"per|a\s+(?:day|week|month|year|quarter)|each|every|fewer|more|less|zero|halved|doubled|"
+    r"went|now|after|before|only|lost|gained|shrank|caught|closed|churned|affected|failed|"
+    r"lower|higher|faster|slower)\b|/"
+)
+
+
 def measurements(text: str) -> list[Num]:
-    """Numbers that measure something; not dates, versions, ids, team sizes or time spent."""
+    """Numbers that measure something; not dates, versions, ids, team sizes or time spent.
+    A bare count measures only when something changed ("41 pages a week", "zero bugs")."""
     nums = numbers(text)
-    paired = {id(n) for pair in pairs(text, nums) for n in pair}
-    return [n for n in nums if n.klass in MEASURED or id(n) in paired]
+    paired = {
+        id(n) for a, b in pairs(text, nums) for n in (a, b) if {a.klass, b.klass} <= set(MEASURED)
+    }
+    out = []
+    for n in nums:
+        if id(n) in paired:
+            out.append(n)
+        elif n.klass == "count":
+            near = text[max(0, n.start - 60) : n.end + 60]
+            if _CHANGE.search(near):
+                out.append(n)
+        elif n.klass in MEASURED:
+            out.append(n)
+    return out
 
 
 def has_measurement(text: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import TypedDict, cast
 
 from drill.bank import LEVELS, SECTIONS, Story
-from drill.coach.level import estimate_level
+from drill.coach.level import estimate_level, influence, weighed_elsewhere
 from drill.coach.numbers import has_measurement, measurements, pairs
 from drill.coach.signals import (
     assigned,
@@ -31,7 +31,6 @@ from drill.coach.text import (
     sentences,
     short,
     split,
-    stance,
     title_line,
     we_action_count,
 )
@@ -208,11 +207,11 @@ def rule_no_metric(story: Story, ctx: LintContext) -> list[Finding]:
 
 @rule("vague-outcome")
 def rule_vague_outcome(story: Story, ctx: LintContext) -> list[Finding]:
-    names = ["outcome"]
-    if any(has_measurement(s.text) for s in sentences(story, "metric")):
-        names.append("metric")  # a Metric with no number at all is no-metric's business
+    told = sentences(story, "outcome", "metric")
+    if any(has_measurement(s.text) for s in told):
+        return []  # a claim the story's own numbers back
     out = []
-    for s in sentences(story, *names):
+    for s in sentences(story, "outcome"):
         match = vague(s.text)
         if match:
             out.append(_at("vague-outcome", story, s, word=match.group()))
@@ -257,9 +256,6 @@ def rule_long_situation(story: Story, ctx: LintContext) -> list[Finding]:
 
 @rule("assigned-problem")
 def rule_assigned_problem(story: Story, ctx: LintContext) -> list[Finding]:
-    """A problem handed over is what a mid-level story looks like: a finding from senior up."""
-    if LEVELS.index(ctx.level) < LEVELS.index("senior"):
-        return []
     return [
         _at("assigned-problem", story, s)
         for s in sentences(story, "situation", "problem")
@@ -271,20 +267,26 @@ def rule_assigned_problem(story: Story, ctx: LintContext) -> list[Finding]:
 def rule_few_alternatives(story: Story, ctx: LintContext) -> list[Finding]:
     found = options(story)
     said = sentences(story, "alternatives")
-    if said and len(found) <= 1:  # "None really" is a section with no option in it
+    if story.sections.get("alternatives") is None or not said:
+        if weighed_elsewhere(story):
+            return []
+        return [_finding("few-alternatives", story, "alternatives", title_line(story), "", WARNING)]
+    if len(found) <= 1:  # "None really" is a section with no option in it
         return [_at("few-alternatives", story, found[0][0] if found else said[0])]
     return [_at("few-alternatives/reason", story, o) for o, reasoned in found if not reasoned]
 
 
 @rule("no-influence")
 def rule_no_influence(story: Story, ctx: LintContext) -> list[Finding]:
+    if influence(story):
+        return []  # someone outside the line, and where they started, anywhere in the story
     said = sentences(story, "people")
     with_role = [s for s in said if roles_outside(s.text)]
-    if said and not with_role:
-        return [_at("no-influence", story, said[0])]
-    if with_role and not any(stance(s.text) for s in said):
+    if with_role:
         return [_at("no-influence/start", story, with_role[0])]
-    return []
+    if said:
+        return [_at("no-influence", story, said[0])]
+    return [_finding("no-influence", story, "people", title_line(story), "", WARNING)]
 
 
 @rule("generic-learning")

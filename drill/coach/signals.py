@@ -25,6 +25,13 @@ _ASSIGNED = re.compile(
     r"\b(?:handed|gave|passed|assigned|delegated|brought)\s+(?:(?:it|this|that|me)\s+)?"
     r"(?:(?:the|a|an|her|his|their)\s+)?(?:[\w-]+\s+){0,3}?(?:to|over\s+to)\s+me\b|"
     r"\bI\s+(?:was\s+put\s+in\s+charge|was\s+given\s+ownership|inherited)\b|"
+    r"\b(?:gave|handed|assigned|passed)\s+me\s+(?:the|a|an|this|that|her|his)\s+"
+    r"(?!(?:time|space|go-ahead|freedom|room|chance|feedback|support|budget)\b)|"
+    r"\b(?:handed|given|passed|assigned)\s+(?:over\s+)?to\s+(?:our|my|the)\s+team\b|"
+    r"\bI\s+was\s+given\s+(?:the|a|an)\s+(?!(?:time|space|go-ahead|freedom|room|chance|"
+    r"feedback|support)\b)|^\W*assigned\s+(?:by|to)\b|\bassigned\s+by\s+(?:my|our|the)\b|"
+    r"\b(?:ticket|task|request|assignment|job)\s+from\s+(?:my|our|the)\s+(?:\w+\s+)?"
+    r"(?:lead|manager|boss|PM|director)\b|"
     r"(?<!\bI\s)\b(?:asked|told|tasked|wanted|needed|directed)\s+(?:me|us|my\s+team)\s+"
     r"(?:to|with)\b"
 )
