@@ -44,7 +44,7 @@ STAFF_SIGNALS = ("multi-team", "strategy")
 _REQUIRES = {  # in the order the "one addition" advice is given
     "junior": (),
     "mid": ("owned-work", "own-decision"),
-    "senior": ("own-decision", *SENIOR_SIGNALS),
+    "senior": SENIOR_SIGNALS,
     "staff": STAFF_SIGNALS,
 }
 SENIOR_NEEDS = 3  # of the four senior signals: one missing section costs one signal
@@ -146,7 +146,7 @@ _MULTI_TEAM = re.compile(
     r"\b(?:company|org|organi[sz]ation|engineering|division)-wide\b|\bcross-(?:org|"
     r"company|division)\b|\bacross\s+(?:the\s+)?(?:company|org|organi[sz]ation|engineering|"
     r"teams|orgs|divisions|business)\b|\b(?:engineers|people|teams)\s*,?\s*(?:whom?|that)?\s*I\s+"
-    r"(?:had\s+)?never\s+(?:met|worked\s+with)\b|\bevery\s+(?:team|org)\b"
+    r"(?:had\s+)?never\s+(?:met|worked\s+with)\b"
 )
 _STRATEGY = re.compile(
     r"(?i)\b(?:company|product|platform|business|org|engineering|technical|technology|"
@@ -265,7 +265,7 @@ def _level(have: set[str]) -> str:
     if "owned-work" not in have or not {"own-decision", "defined-problem"} & have:
         return "junior"
     senior = sum(1 for name in SENIOR_SIGNALS if name in have)
-    if senior < SENIOR_NEEDS or "own-decision" not in have:
+    if senior < SENIOR_NEEDS:
         return "mid"
     if "assigned-problem" in have and "defined-problem" not in have:
         return "mid"  # handed the problem: the rest is a mid-level story done well
