@@ -94,7 +94,7 @@ _HEADING_WORDS = [
         r"turned\s+down|other\s+(?:paths|ideas|ways|approaches|choices)|(?:did\s+not|didn't)\s+"
         r"(?:do|choose|pick)|roads?\s+not\s+taken|weighed|what\s+else",
     ),
-    ("metric", r"metric|measur|numbers|evidence|kpi|proof|stats|data|by\s+how\s+much|figures"),
+    ("metric", r"metric|measur|numbers|evidence|kpi|proof|stats|by\s+how\s+much|figures"),
     (
         "people",
         r"people|stakeholder|influence|convinc|persuad|buy-?in|on\s+board|allies|push-?back|"

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from drill.bank import HINTS, SECTIONS, normalize_heading, section_for_heading
+from drill.bank import HINTS, SECTION_BY_HEADING, SECTIONS, normalize_heading, section_for_heading
 from drill.coach.numbers import has_measurement
-from drill.coach.text import blocks, roles_outside, split
+from drill.coach.text import blocks, roles_outside, split, stance
 from drill.decks import Question
 
 ACTION, RESULT = "action", "result"  # STAR parts that are split sentence by sentence
@@ -39,8 +39,8 @@ _BOLD = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
 _LABEL = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>[A-Za-z][A-Za-z '’()/&-]{0,30}?)\s*(?:\*\*|__)?"
     r"\s*[:：]\s*(?:\*\*|__)?\s*(?P<rest>.*)$|"
-    r"^\s*(?:\*\*|__)?(?P<label2>[A-Za-z][A-Za-z '’()/&-]{0,30}?)(?:\*\*|__)?\s+[—–-]\s+"
-    r"(?P<rest2>.*)$"
+    r"^\s*(?:\*\*|__)?(?P<label2>[A-Za-z][A-Za-z '’()/&-]{0,30}?)(?:\*\*|__)?\s+[—–-]"
+    r"(?:\s+|$)(?P<rest2>.*)$"
 )
 _QUESTION = re.compile(
     r"(?i)\b(?:tell\s+(?:me|us)\s+about\s+(?:a|the)\s+time|describe\s+(?:a|the)\s+(?:time|"
@@ -58,7 +58,15 @@ _ALTERNATIVE = re.compile(
 )
 
 
-def star_part(label: str) -> str | None:
+_PRONOUN = re.compile(r"^\W*(?:she|he|they|her|his|their)\b", re.I)
+_MOVED = re.compile(
+    r"(?i)\b(?:said|told|asked|agreed|approved|reviewed|refused|insisted|offered|signed\s+off|"
+    r"convinced|persuaded|showed|met|walked|negotiated|won|brought|got\s+\w+\s+on\s+board|"
+    r"pushed\s+back|objected|warned|cautioned|complained|disagreed)\b"
+)
+
+
+def star_part(label: str, loose: bool = True) -> str | None:
     """The STAR part or drill section a heading or label names; None for anything else."""
     text = normalize_heading(re.sub(r"[*_`]", "", label))
     text = re.sub(r"\(s\)", "s", text)
@@ -70,6 +78,8 @@ def star_part(label: str) -> str | None:
             return name
     if len(text) <= 1:
         return None
+    if not loose:
+        return SECTION_BY_HEADING.get(text)
     return section_for_heading(text)
 
 
@@ -103,13 +113,16 @@ def _units(text: str) -> list[tuple[str, bool]]:
 
 def _place(part: str, text: str) -> list[tuple[str, str, bool]]:
     """(section, sentence, bullet) for every sentence of a STAR part."""
-    out = []
+    out: list[tuple[str, str, bool]] = []
     for sentence, bullet in _units(text):
         name = part
         if part == ACTION:
+            follows = any(n == "people" for n, _, _ in out) and _PRONOUN.match(sentence)
             if _ALTERNATIVE.search(sentence):
                 name = "alternatives"
-            elif roles_outside(sentence):
+            elif follows or (
+                roles_outside(sentence) and (_MOVED.search(sentence) or stance(sentence))
+            ):
                 name = "people"
             else:
                 name = "decision"
@@ -165,7 +178,7 @@ def parse_notes(text: str) -> list[Imported]:
         head = None if in_fence else _heading(raw)
         label = None if in_fence or head else _label(raw)
         if head:
-            part = star_part(head[1])
+            part = star_part(head[1], loose=head[0] > 1)
             if part is None or _QUESTION.search(head[1]):
                 title = re.sub(r"^(?:q\d*|question)\s*[:.)-]\s*", "", head[1], flags=re.I)
                 if _QUESTION.search(title):
@@ -181,7 +194,11 @@ def parse_notes(text: str) -> list[Imported]:
                 pending_question, pending_title = "", None
                 stories.append(current)
                 continue
-            if current is not None and part in {p for p, _ in current.chunks}:
+            if (
+                current is not None
+                and part == "situation"
+                and part in {p for p, _ in current.chunks}
+            ):
                 current = None  # a second Situation: the next story, untitled
             current = current or _start(stories, pending_title, pending_question, number)
             pending_question, pending_title = "", None
@@ -200,11 +217,17 @@ def parse_notes(text: str) -> list[Imported]:
             pending_question, pending_title = question, (question, number)
             continue
         if label:
-            if current is not None and label[0] in {p for p, _ in current.chunks}:
-                current = None
+            last = current.chunks[-1][0] if current is not None and current.chunks else None
+            seen = {p for p, _ in current.chunks} if current is not None else set()
+            if label[0] == "situation" and "situation" in seen and last != "situation":
+                current = None  # a second Situation: the next story, untitled
             current = current or _start(stories, pending_title, pending_question, number)
             pending_question, pending_title = "", None
-            current.chunks.append((label[0], [label[1]] if label[1].strip() else []))
+            text = [label[1], ""] if label[1].strip() else []
+            if last == label[0] and current.chunks:
+                current.chunks[-1][1].extend(text)  # "A: …" lines one after another
+            else:
+                current.chunks.append((label[0], text))
             continue
         if not raw.strip() and (current is None or not current.chunks):
             continue
@@ -224,7 +247,8 @@ def _containers(lines: list[str]) -> set[int]:
     heads = []
     for number, raw in enumerate(lines, 1):
         m = _HEADING.match(raw)
-        if m and (star_part(m.group(2)) is None or _QUESTION.search(m.group(2))):
+        level = len(m.group(1)) if m else 0
+        if m and (star_part(m.group(2), level > 1) is None or _QUESTION.search(m.group(2))):
             heads.append((number, len(m.group(1))))
     out = set()
     for i, (number, level) in enumerate(heads):
