@@ -23,10 +23,7 @@ def upcoming(store, now: datetime) -> dict | None:
 
 def plan_deck(company: str, library) -> str | None:
     """The deck of the company an interview is with, if there is one."""
-    from drill.decks import company_deck, deck_paths
-
-    available = deck_paths([library.shipped, library.home.decks_dir])
-    return company_deck(company, library.taxonomy.frameworks, available)
+    return library.company_deck(company)
 
 
 def deck_for(home, company: str) -> str | None:
