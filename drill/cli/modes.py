@@ -210,17 +210,15 @@ def cram(company, at, in_, minutes, no_reschedule) -> None:
     elif in_:
         interview = clock.now + parse_in(in_)
     else:
-        plans = [
-            p
-            for p in app.store.plans()
-            if parse_iso(p["at"]) > clock.utc and (not company or p["company"] == company.lower())
-        ]
-        if not plans:
+        from drill.interview import upcoming
+
+        plan = upcoming(app.store, clock.utc, company)
+        if plan is None:
             raise click.UsageError(
                 "no interview ahead: give --at or --in, or add one with `drill plan add`"
             )
-        interview = parse_iso(plans[0]["at"])
-        planned = plans[0]["company"]
+        interview = parse_iso(plan["at"])
+        planned = plan["company"]
         if not company and app.library.company_deck(planned):
             app = App(planned)  # a plan for a company without a deck crams every card
     if interview <= clock.now:
