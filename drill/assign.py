@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 
-from drill.home import LEVELS
+from drill.ladder import LEVELS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drill.errors import Problem
+from drill.ladder import LEVELS
 
 SECTIONS = (
     "situation",
@@ -148,7 +149,6 @@ FACET_LABELS = {
     "learning": "what you would do differently",
 }
 
-LEVELS = ("junior", "mid", "senior", "staff")
 DEPTHS = ("deep", "surface")
 STORY_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 

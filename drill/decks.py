@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drill.errors import Problem
+from drill.ladder import LEVELS
 
 TAXONOMY_FILE = "taxonomy.toml"
 PROBES_FILE = "probes.toml"  # generic follow-ups, shared by every question: not a deck
 NOT_DECKS = {TAXONOMY_FILE, PROBES_FILE}
-LEVELS = ("junior", "mid", "senior", "staff")
 # what in an answer's analysis calls for a probe ("any": always a candidate)
 PROBE_TRIGGERS = ("no-number", "we-heavy", "no-alternative", "no-outsider", "no-learning", "any")
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from drill.errors import DrillError
 from drill.files import write_private  # noqa: F401  (the home's writer)
-
-LEVELS = ("junior", "mid", "senior", "staff")
+from drill.ladder import LEVELS
 
 DEFAULT_CONFIG_TEXT = """\
 # drill configuration. Delete a line to get its default back.

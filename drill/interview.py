@@ -16,17 +16,21 @@ PACE_MIN_REVIEWS = 20
 DAILY_KINDS: tuple[Kind, ...] = ("question", "story")
 
 
-def upcoming(store, now: datetime) -> dict | None:
-    """The next interview still ahead, or None."""
-    return next((p for p in store.plans() if parse_iso(p["at"]) > now), None)
+def upcoming(store, now: datetime, company: str | None = None) -> dict | None:
+    """The next interview still ahead (with `company`, if given), or None."""
+    return next(
+        (
+            p
+            for p in store.plans()
+            if parse_iso(p["at"]) > now and (not company or p["company"] == company.lower())
+        ),
+        None,
+    )
 
 
 def plan_deck(company: str, library) -> str | None:
     """The deck of the company an interview is with, if there is one."""
-    from drill.decks import company_deck, deck_paths
-
-    available = deck_paths([library.shipped, library.home.decks_dir])
-    return company_deck(company, library.taxonomy.frameworks, available)
+    return library.company_deck(company)
 
 
 def deck_for(home, company: str) -> str | None:

@@ -16,6 +16,7 @@ from drill.decks import (
     Deck,
     Question,
     Taxonomy,
+    company_deck,
     deck_paths,
     load_decks,
     load_taxonomy,
@@ -148,6 +149,12 @@ class Library:
             f"no question {qid!r}; ids look like traps/manager-call-you-opposed "
             "(`drill mapping show`)"
         )
+
+    def company_deck(self, company: str) -> str | None:
+        """The deck `--company X` or a plan for X adds: its framework's deck, or a deck of
+        that name among the shipped and the user's decks; None if there is none."""
+        available = deck_paths([self.shipped, self.home.decks_dir])
+        return company_deck(company, self.taxonomy.frameworks, available)
 
     def signature(self) -> str:
         """A fingerprint of every file the card set depends on, from stat calls only."""

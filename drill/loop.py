@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from drill.home import LEVELS
+from drill.ladder import LEVELS
 
 SEATS = (
     "Hiring manager",

@@ -248,7 +248,6 @@ def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
     """Every figure `drill stats` shows, as plain data."""
     from drill import scheduling
     from drill.assign import planned_readiness
-    from drill.decks import company_deck, deck_paths
 
     today = clock.study_day(config.day_starts_at)
     start, end = window(today, days)
@@ -268,8 +267,7 @@ def progress(store, library, config: Config, clock: Clock, days: int) -> dict:
     ready = None
     if plan is not None:
         at = parse_iso(plan["at"])
-        available = set(deck_paths([library.shipped, library.home.decks_dir]))
-        deck = company_deck(plan["company"], library.taxonomy.frameworks, available)
+        deck = library.company_deck(plan["company"])
         questions = (
             {q.id for q in library.all_questions().values() if q.deck == deck} if deck else None
         )

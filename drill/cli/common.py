@@ -66,13 +66,10 @@ class App:
 
 def company_deck(company: str, home: Home, config) -> str:
     """The deck that `--company X` adds: the framework's deck, or a deck named X."""
-    from drill.decks import company_deck as deck_for
-    from drill.decks import deck_paths
     from drill.library import Library
 
     library = Library(home, config)
-    available = deck_paths([library.shipped, home.decks_dir])
-    deck = deck_for(company, library.taxonomy.frameworks, available)
+    deck = library.company_deck(company)
     if deck is not None:
         return deck
     known = sorted(library.taxonomy.frameworks)

@@ -198,7 +198,6 @@ def map_command(seconds: float, cards: int, company: str | None) -> None:
 @click.option("--no-reschedule", is_flag=True, help="Log reviews as cram; leave schedules alone.")
 def cram(company, at, in_, minutes, no_reschedule) -> None:
     """Before an interview: every relevant card, weakest at interview time first."""
-    from drill.decks import company_deck, deck_paths
     from drill.home import parse_iso
 
     if at and in_:
@@ -211,19 +210,16 @@ def cram(company, at, in_, minutes, no_reschedule) -> None:
     elif in_:
         interview = clock.now + parse_in(in_)
     else:
-        plans = [
-            p
-            for p in app.store.plans()
-            if parse_iso(p["at"]) > clock.utc and (not company or p["company"] == company.lower())
-        ]
-        if not plans:
+        from drill.interview import upcoming
+
+        plan = upcoming(app.store, clock.utc, company)
+        if plan is None:
             raise click.UsageError(
                 "no interview ahead: give --at or --in, or add one with `drill plan add`"
             )
-        interview = parse_iso(plans[0]["at"])
-        planned = plans[0]["company"]
-        available = deck_paths([app.library.shipped, app.home.decks_dir])
-        if not company and company_deck(planned, app.library.taxonomy.frameworks, available):
+        interview = parse_iso(plan["at"])
+        planned = plan["company"]
+        if not company and app.library.company_deck(planned):
             app = App(planned)  # a plan for a company without a deck crams every card
     if interview <= clock.now:
         raise click.BadParameter("the interview time is in the past", param_hint="--at")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from drill import grading
 from drill.bank import FACETS, Story
 from drill.decks import Question
+from drill.ladder import LEVELS
 from drill.scheduling import RATINGS
 
 Line = list[tuple[str, str]]
@@ -250,7 +251,7 @@ def full_rubric(question: Question, level: str) -> str:
     if question.look_for:
         parts += [f"Interviewers look for: {question.look_for}", ""]
     rubric = getattr(question, "rubric", None) or {}
-    for name in ("junior", "mid", "senior", "staff"):
+    for name in LEVELS:
         if rubric.get(name):
             mark = "  ← your target" if name == level else ""
             parts += [f"{name.title()}{mark}: {rubric[name]}", ""]
