@@ -284,3 +284,21 @@ def test_a_failure_told_only_in_the_body_is_still_a_failure_story():
         )
     )
     assert [f.rule for f in run("safe-failure", story)] == ["safe-failure"]
+
+
+def test_coach_probes_hook_appends_answers_and_skips_on_enter():
+    from types import SimpleNamespace
+
+    from drill.ui.story_new import coach_probes
+
+    asked = []
+    answers = iter(["It was 1.8 s before.", ""])
+    term = SimpleNamespace(ask=lambda prompt: asked.append(prompt) or next(answers))
+    draft = SimpleNamespace(categories=[], sections={"metric": "p95 is now 240 ms."})
+    hook = coach_probes(term)
+    hook(draft, "metric")
+    assert asked == ["What was it before? (Enter skips)> "]
+    assert draft.sections["metric"] == "p95 is now 240 ms.\nIt was 1.8 s before."
+    draft.sections["people"] = "I worked with my team."
+    hook(draft, "people")  # Enter: nothing added
+    assert draft.sections["people"] == "I worked with my team."

@@ -82,7 +82,7 @@ def story_new(story_id: str | None, use_editor: bool) -> None:
         return
 
     need_terminal("story new")
-    from drill.ui.story_new import guided_story, offer_draft
+    from drill.ui.story_new import coach_probes, guided_story, offer_draft
     from drill.ui.terminal import Quit, Terminal
 
     taxonomy, level = app.library.taxonomy, app.config.level
@@ -99,7 +99,7 @@ def story_new(story_id: str | None, use_editor: bool) -> None:
         draft = StoryDraft(app.home, taxonomy, level, story_id=story_id or "")
     companies = {p["company"] for p in app.store.plans()}
     offered = draft.active_principles(app.library.deck_names, companies)
-    path = guided_story(draft, term, offered)
+    path = guided_story(draft, term, offered, on_section=coach_probes(term))
     if path is not None:
         report_story(app, path)
 

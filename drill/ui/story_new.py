@@ -207,3 +207,18 @@ def ask_options(term: Terminal, draft: StoryDraft) -> None:
             draft.sections["alternatives"] = "\n".join(lines)
             return
         lines.append(f"- {option}")
+
+
+def coach_probes(term: Terminal) -> SectionHook:
+    """After each section, the interviewer's follow-up for what it lacks; the answer is added
+    to the section, and Enter skips the question."""
+    from drill.coach.probes import answer_into, probe_section
+
+    def ask(draft: StoryDraft, name: str) -> None:
+        failure = "failure" in draft.categories
+        for probe in probe_section(name, draft.sections.get(name, ""), failure):
+            answer = term.ask(f"{probe.question} (Enter skips)> ").strip()
+            if answer:
+                draft.sections[name] = answer_into(draft.sections[name], answer)
+
+    return ask
