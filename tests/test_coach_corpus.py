@@ -5,6 +5,7 @@ or the level ladder match fewer ways of writing fails here.
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ CORPUS = ROOT / "tests" / "corpus"
 def load_eval():
     spec = importlib.util.spec_from_file_location("coach_eval", ROOT / "bench" / "coach_eval.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
