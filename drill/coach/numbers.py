@@ -325,7 +325,8 @@ _CHANGE = re.compile(
     r"(?i)\b(?:from|to|fell|dropped|rose|grew|cut|reduced|increased|decreased|down|up|saved|"
     r"per|a\s+(?:day|week|month|year|quarter)|each|every|fewer|more|less|zero|halved|doubled|"
     r"went|now|after|before|only|lost|gained|shrank|caught|closed|churned|affected|failed|"
-    r"lower|higher|faster|slower)\b|/"
+    r"lower|higher|faster|slower|weekly|daily|monthly|hourly|nightly|yearly|annual|reported|"
+    r"measured|active|total|average|median|p\d\d)\b|/"
 )
 
 

@@ -230,6 +230,8 @@ _BEFORE_AFTER = re.compile(
 @rule("no-baseline")
 def rule_no_baseline(story: Story, ctx: LintContext) -> list[Finding]:
     section, text = body(story, "metric")
+    if section is None or not text:  # no Metric: the Outcome is where the numbers are
+        section, text = body(story, "outcome")
     nums = measurements(text)
     if section is None or not nums or pairs(text, nums):
         return []
