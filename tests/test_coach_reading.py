@@ -192,3 +192,11 @@ def test_metric_match_reads_spelled_out_numbers_typed_at_the_reveal():
 def test_agreeing_after_being_shown_is_not_a_starting_position():
     assert not stance("The PM agreed once I showed him the data.")
     assert stance("The PM was hostile on the first call and agreed once I showed him the data.")
+
+
+def test_nobody_asked_me_is_not_an_assigned_problem():
+    from drill.coach.signals import assigned
+
+    assert not assigned("Nobody asked me to look at it: I noticed the export myself.")
+    assert assigned("My manager asked me to look at the export.")
+    assert not assigned("- Ask every team to shrink its pool.")

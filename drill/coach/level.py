@@ -198,14 +198,13 @@ def _influence(said: list[Sentence]) -> Sentence | None:
 
 def influence(story: Story) -> Sentence | None:
     """Someone outside the line and where they started, told anywhere but the Situation."""
-    return _influence([s for s in sentences(story, *_STORY) if s.section.name != "situation"])
+    told = sentences(story, *_STORY)
+    return _influence([s for s in told if s.section.name not in ("situation", "alternatives")])
 
 
 def weighed_elsewhere(story: Story) -> bool:
     """A rejected option told outside an Alternatives section."""
-    return any(
-        _ALT.search(s.text) for s in sentences(story, *_STORY) if s.section.name != "alternatives"
-    )
+    return any(_ALT.search(s.text) for s in sentences(story, "problem", "decision", "people"))
 
 
 def _measured(said: list[Sentence]) -> Sentence | None:

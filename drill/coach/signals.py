@@ -37,9 +37,16 @@ _ASSIGNED = re.compile(
 )
 
 
+_NOBODY = re.compile(r"(?i)\b(?:nobody|no\s+one|no-one|none\s+of\s+them)\s+(?:had\s+)?$")
+
+
 def assigned(text: str) -> bool:
-    """The problem came to the writer from someone else ("I was asked to…")."""
-    return bool(_ASSIGNED.search(text))
+    """The problem came to the writer from someone else ("I was asked to…"); "Nobody asked
+    me to" is the opposite."""
+    return any(
+        not _NOBODY.search(text[max(0, m.start() - 20) : m.start()])
+        for m in _ASSIGNED.finditer(text)
+    )
 
 
 _NO_OPTION = re.compile(
@@ -151,8 +158,8 @@ def generic_learning(story: Story) -> tuple[Sentence, str] | None:
 
 _FAILURE = re.compile(
     r"(?i)\b(?:fail\w*|mistakes?|wrong|bad\s+call|screw\w*\s+up|mess\w*\s+up|misjudg\w*|"
-    r"regret\w*|blunder\w*|my\s+fault|broke|outage|incident|went\s+badly|backfir\w*|"
-    r"went\s+wrong|post-?mortem|rolled\s+back|rollback|misstep|got\s+wrong)\b"
+    r"regret\w*|blunder\w*|my\s+fault|went\s+badly|backfir\w*|went\s+wrong|misstep|"
+    r"got\s+wrong)\b"
 )
 _OWN_FAILURE = re.compile(
     r"(?i)\b(?:my\s+(?:mistake|fault|error|bad\s+call|wrong\s+call)|I\s+(?:was\s+wrong|"

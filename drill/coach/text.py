@@ -355,7 +355,7 @@ _STANCE = re.compile(
     r"worr\w+|concern\w*|object\w*|resist\w*|reluctan\w*|hesitan\w*|unwilling|wary|doubt\w*|"
     r"refus\w*|favou?r\w*|argu\w+|(?:did\s+not|didn't|would\s+not|wouldn't)\s+\w+|"
     r"unconvinced|not\s+convinced|disagree\w*|had\s+planned|block\w*|veto\w*|afraid|fear\w*|"
-    r"nervous|no\s+appetite|saw\s+no|against|rejected|expected|assumed|demanded|asked\s+for|"
+    r"nervous|no\s+appetite|saw\s+no|(?:stood|argued|pushed|dead\s+set)\s+against|rejected|expected|assumed|demanded|asked\s+for|"
     r"hostile|unhappy|nervous|cautious|pushback)\b"
 )
 
@@ -369,7 +369,7 @@ def stance(text: str) -> bool:
 
 _CAUSAL = re.compile(
     r"(?i)\b(?:because|since|as\s+(?:it|they|we|the|that|this)|so\s+that|given|due\s+to|"
-    r"which|meaning|meant|means|would(?:n't)?|could(?:n't)?|can't|cannot|won't|too|"
+    r"meaning|meant|means|would(?:n't)?|could(?:n't)?|can't|cannot|won't|too|"
     r"requir\w*|needs?|needed|lack\w*|without|unless|only|instead|but|cost\w*|risk\w*|"
     r"effort|expensive|cheap\w*|slow\w*|fragile|brittle|complex\w*|overkill|lock-?in|"
     r"months?|weeks?|years?|quarters?|sprints?|days?|hours?|headcount|budget|latency|"
@@ -390,6 +390,8 @@ def has_reason(option: str) -> bool:
     parts = _SEPARATOR.split(option, maxsplit=1)
     if len(parts) < 2:
         return False
+    if re.fullmatch(r"(?i)\s*(?:which|that)\s+(?:was|is)\s+[^:;—–,-]{0,40}?[.!]?\s*", parts[1]):
+        return False  # "…, which was the existing plan": what it is, not why it lost
     tail = _VERDICT.sub("", parts[1])
     tail = _VERDICT.sub("", _SEPARATOR.sub(" ", tail, count=1))
     return len(re.findall(r"[A-Za-z]{3,}", tail)) >= 2
