@@ -155,3 +155,9 @@ def heatmap(
             row += (" " if row.endswith(":") else "  ") + item
     lines.append(row)
     return lines
+
+
+def mmss(seconds: float) -> str:
+    """A duration as m:ss (a countdown, a time spent), never negative."""
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60}:{seconds % 60:02d}"

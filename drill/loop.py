@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
+from drill.charts import mmss
 from drill.ladder import LEVELS
 
 SEATS = (
@@ -335,11 +336,6 @@ def level_read(evidence: Mapping[str, bool], text: str, analysis: Mapping) -> st
     return level
 
 
-def clock(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def debrief(
     transcript: Mapping,
     target_level: str,
@@ -373,7 +369,7 @@ def debrief(
         if not r["story"]:
             flags.append("no story named")
         if main["answered"] and main["seconds"] > main["budget"]:
-            flags.append(f"over time ({clock(main['seconds'])} of {clock(main['budget'])})")
+            flags.append(f"over time ({mmss(main['seconds'])} of {mmss(main['budget'])})")
         if said and analysis.get("we_count", 0) > analysis.get("i_count", 0):
             flags.append(f"mostly 'we' ({analysis['we_count']} we, {analysis['i_count']} I)")
         if said and not analysis.get("numbers"):
@@ -491,7 +487,7 @@ def render_debrief(report: Mapping, width: int = 80) -> str:
             f"{row['interviewer']:>2} {_cut(row['name'], 19):19} "
             f"{_cut(row['story'] or '-', 19):19} "
             f"{told:5} {evidence_marks(row['evidence']):7} {level:8} "
-            f"{clock(row['seconds'])}/{clock(row['budget'])}"
+            f"{mmss(row['seconds'])}/{mmss(row['budget'])}"
         )
         if row["red_flags"] and row is _first_of(report["rows"], row["interviewer"]):
             lines += textwrap.wrap(
@@ -531,7 +527,7 @@ def debrief_markdown(report: Mapping, transcript: Mapping, when: str = "") -> st
         out.append(
             f"| {row['interviewer']} | {row['seat']} | {row['name']} | {row['story'] or '-'} | "
             f"{', '.join(map(str, row['told_before'])) or '-'} | {found} | {row['level']} | "
-            f"{clock(row['seconds'])} of {clock(row['budget'])} |"
+            f"{mmss(row['seconds'])} of {mmss(row['budget'])} |"
         )
     flagged = {r["interviewer"]: r["red_flags"] for r in report["rows"] if r["red_flags"]}
     if flagged:

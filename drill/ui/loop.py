@@ -7,11 +7,12 @@ from html import escape
 
 from prompt_toolkit.formatted_text import HTML
 
-from drill.loop import MockLoop, clock
+from drill.charts import mmss
+from drill.loop import MockLoop
 from drill.scheduling import RATINGS
 from drill.session import Answer, Session
 from drill.ui.daily import GRADE_KEYS, grade_line
-from drill.ui.modes import narrate_bindings
+from drill.ui.modes import narrate
 from drill.ui.terminal import Quit, Terminal, pick_story
 
 WHY = {
@@ -37,7 +38,7 @@ def run_loop(
     term = terminal or Terminal()
     total = len(mock.interviewers)
     people = f"{total} interviewer{'s' * (total != 1)}"
-    term.say(HTML(f"<b>Mock loop: {people}, {clock(mock.budget)} per answer.</b>"))
+    term.say(HTML(f"<b>Mock loop: {people}, {mmss(mock.budget)} per answer.</b>"))
     how = (
         "Type (Esc-Enter finishes) or speak aloud (Enter on the empty prompt stops the clock). "
         "Ctrl-D leaves; everything said so far is kept."
@@ -71,7 +72,8 @@ def run_loop(
                 label = "answer" if turn.why == "question" else "follow-up"
                 started = session.timer()
                 try:
-                    text = narrate(term, session.timer, started, turn.budget, label)
+                    deadline = started + turn.budget
+                    text = narrate(term, lambda end=deadline: end - session.timer(), label)
                 except Quit as stop:  # what was typed before leaving is kept too
                     if stop.text.strip():
                         mock.answer(stop.text, session.timer() - started)
@@ -80,7 +82,7 @@ def run_loop(
                 mock.answer(text, spent)
                 save(mock)
                 if turn.why == "question":
-                    term.say(HTML(f"<dim>Time: {clock(spent)} of {clock(turn.budget)}.</dim>"))
+                    term.say(HTML(f"<dim>Time: {mmss(spent)} of {mmss(turn.budget)}.</dim>"))
             rating = _grade(term, session, prompt, mock) if prompt else None
             mock.close(rating)
             save(mock)
@@ -89,23 +91,6 @@ def run_loop(
         save(mock)
         term.say("Loop stopped; everything said so far is kept.")
     term.toolbar = None
-
-
-def narrate(term: Terminal, timer, started: float, seconds: float, label: str) -> str:
-    """A multi-line answer against a visible countdown (Esc-Enter or Enter on empty ends it)."""
-    previous = term.toolbar
-    term.refresh = 0.2
-
-    def toolbar() -> str:
-        left = seconds - (timer() - started)
-        shown = f"{clock(left)} left" if left >= 0 else f"over by {clock(-left)}"
-        return f" {label} · {shown} · Esc-Enter finishes · Enter on empty stops the clock"
-
-    term.toolbar = toolbar
-    try:
-        return term.ask("> ", multiline=True, key_bindings=narrate_bindings())
-    finally:
-        term.toolbar = previous
 
 
 def _card_prompt(session: Session, question_id: str):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from prompt_toolkit.formatted_text import HTML, FormattedText
 from prompt_toolkit.key_binding import KeyBindings
 
+from drill.charts import mmss
 from drill.grading import rank_stories
 from drill.modes import CramSession, MapSession, RehearsalSession
 from drill.scheduling import RATINGS
@@ -15,11 +17,6 @@ from drill.ui.reveal import verdict_line
 from drill.ui.terminal import Quit, Terminal, pick_story
 
 OFFER_LIMIT = 5
-
-
-def clock_text(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 MAPPING_HELP = """\
@@ -164,14 +161,15 @@ SHOWN_SECTIONS = ("decision", "metric")
 SECTION_LINES = 4  # of each, so question, story and grade line fit 24 rows
 
 
-def narrate(term: Terminal, rehearsal: RehearsalSession, label: str) -> str:
-    """A multi-line answer against a visible countdown."""
+def narrate(term: Terminal, time_left: Callable[[], float], label: str) -> str:
+    """A multi-line answer against a visible countdown (Esc-Enter, or Enter on an empty
+    buffer, ends it); the rehearsal and the mock loop both answer this way."""
     previous = term.toolbar
     term.refresh = 0.2
 
     def toolbar() -> str:
-        left = rehearsal.time_left()
-        shown = clock_text(left) + " left" if left >= 0 else f"over by {clock_text(-left)}"
+        left = time_left()
+        shown = f"{mmss(left)} left" if left >= 0 else f"over by {mmss(-left)}"
         return f" {label} · {shown} · Esc-Enter finishes · Enter on empty stops the clock"
 
     term.toolbar = toolbar
@@ -195,19 +193,19 @@ def run_rehearse(session, prompt, seconds: float, terminal: Terminal | None = No
         term.say(HTML(f"<question>{escape(term.wrap(prompt.wording))}</question>"))
         rehearsal.pick(pick_story(term, prompt.candidates))
         instructions = term.wrap(
-            f"Answer now, as in the room: {clock_text(seconds)}. Type it (Esc-Enter finishes), "
+            f"Answer now, as in the room: {mmss(seconds)}. Type it (Esc-Enter finishes), "
             "or speak aloud and press Enter on the empty prompt to stop the clock."
         )
         term.say(HTML(f"<b>{escape(instructions)}</b>"))
         rehearsal.start_answer()
-        analysis = rehearsal.finish_answer(narrate(term, rehearsal, "answer"))
+        analysis = rehearsal.finish_answer(narrate(term, rehearsal.time_left, "answer"))
         if analysis is not None:
             term.say(render_analysis(analysis, color=False))
-        term.say(HTML(f"<dim>Time: {clock_text(rehearsal.spent)} of {clock_text(seconds)}.</dim>"))
+        term.say(HTML(f"<dim>Time: {mmss(rehearsal.spent)} of {mmss(seconds)}.</dim>"))
         followup = term.wrap(f"Follow-up: {rehearsal.followup}")
         term.say(HTML(f"\n<b>Follow-up:</b>{escape(followup[len('Follow-up:') :])}"))
         rehearsal.start_followup()
-        rehearsal.finish_followup(narrate(term, rehearsal, "follow-up"))
+        rehearsal.finish_followup(narrate(term, rehearsal.time_left, "follow-up"))
         if not rehearsal.text:  # spoken: the story to check it against
             show_story(term, rehearsal.reference(), prompt.wording)
         reveal = rehearsal.reveal()
