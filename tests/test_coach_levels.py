@@ -297,3 +297,12 @@ def test_the_junior_story_is_not_the_writers_decision():
     estimate = estimate_level(story)
     assert "own-decision" not in estimate.signals
     assert estimate.missing_for("mid")[0].startswith("State the decision as your own call")
+
+
+def test_teams_named_in_a_reason_are_not_the_work_s_reach():
+    from drill.coach.level import _reach
+
+    assert not _reach("I picked Terraform, since two product teams already used it.")
+    assert not _reach("I chose Kafka because three teams knew it well.")
+    assert _reach("I rolled the new pipeline out to four teams in two months.")
+    assert _reach("Five teams moved onto it, because the old path was closing.")

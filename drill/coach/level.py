@@ -169,6 +169,19 @@ _CONSCIOUS = re.compile(
 _STORY = tuple(name for name in SECTIONS if name != "learning")  # the story, not the lesson
 
 
+_BECAUSE = re.compile(r"(?i)\b(?:since|because|as)\b")
+
+
+def _reach(text: str) -> bool:
+    """Several teams in the work's reach, not merely named in a reason for it ("I picked X,
+    since two product teams already used it" is a reason, not scope)."""
+    found = _MULTI_TEAM.search(text)
+    if not found:
+        return False
+    reason = _BECAUSE.search(text)
+    return not (reason and reason.start() < found.start())
+
+
 def _first(said: Iterable[Sentence], test: Callable[[str], object]) -> Sentence | None:
     return next((s for s in said if test(s.text)), None)
 
@@ -251,7 +264,7 @@ def estimate_level(story: Story) -> LevelEstimate:
     found["influence"] = _influence(told)
     found["measured-result"] = _measured(sentences(story, "outcome", "metric")) or _measured(told)
     found["divergence"] = _first(told, lambda t: _DIVERGE.search(t) and _CONSCIOUS.search(t))
-    found["multi-team"] = _first(told, _MULTI_TEAM.search)
+    found["multi-team"] = _first(told, _reach)
     found["strategy"] = _first(told, _STRATEGY.search)
     evidence = sorted(
         (Signal(name, short(s.text), s.line) for name, s in found.items() if s),
