@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -14,7 +13,9 @@ LEVEL_CHOICE = click.Choice(["junior", "mid", "senior", "staff"])
 
 
 def use_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    from drill.charts import use_color as colour_on
+
+    return colour_on(sys.stdout)
 
 
 @click.command()
