@@ -138,6 +138,19 @@ class Pty:
                     f"drill ended before {what} appeared; the screen was:\n{screen}"
                 ) from None
 
+    def read_for(self, seconds: float) -> str:
+        """Keep reading for `seconds` (a screen that redraws on a timer never goes quiet);
+        returns the screen then. For checking that something does NOT appear."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                self.child.read_nonblocking(65536, timeout=min(left, 0.05))
+            except pexpect.TIMEOUT:
+                pass
+            except pexpect.EOF:
+                break
+        return self.text()
+
     def settle(self, quiet: float = 0.3, timeout: float = 15) -> str:
         """Read until the program has printed nothing for `quiet` seconds; returns the screen.
         For flows whose next prompt is not known in advance."""
