@@ -5,34 +5,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, TypedDict
 
 from drill.home import iso, parse_iso
 from drill.scheduling import Memory, recall_at
 
-Kind = Literal["question", "pick", "story"]
-Mode = Literal["daily", "cram", "map", "rehearse", "loop"]  # what a review was part of
-State = Literal["new", "learning", "review", "relearning"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: a prompt's status
+if TYPE_CHECKING:  # reads cards, and importing typing would cost it more than the query
+    from typing import Literal, TypedDict
 
+    Kind = Literal["question", "pick", "story"]
+    Mode = Literal["daily", "cram", "map", "rehearse", "loop"]  # what a review was part of
+    State = Literal["new", "learning", "review", "relearning"]
 
-class CardRow(TypedDict):
-    """A row of `cards` as sqlite gives it (`created` is the store's own)."""
+    class CardRow(TypedDict):
+        """A row of `cards` as sqlite gives it (`created` is the store's own)."""
 
-    id: int
-    kind: Kind
-    ref: str
-    facet: str
-    active: int
-    state: State
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: str | None
-    last_review: str | None
-    reps: int
-    lapses: int
-    buried_until: str | None
-    position: int | None
+        id: int
+        kind: Kind
+        ref: str
+        facet: str
+        active: int
+        state: State
+        step: int | None
+        stability: float | None
+        difficulty: float | None
+        due: str | None
+        last_review: str | None
+        reps: int
+        lapses: int
+        buried_until: str | None
+        position: int | None
+else:  # at run time the aliases are plain names; only type checkers read their values
+    Kind = Mode = State = str
+    CardRow = dict
 
 
 def sibling_group(kind: str, ref: str) -> tuple[str, str]:

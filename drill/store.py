@@ -25,11 +25,14 @@ from drill.database import (
 )
 from drill.errors import DrillError
 from drill.migrations import LATEST, migrate, schema_version
-from drill.records import Rehearsal
 from drill.store_cards import CardQueries, StaleCard  # noqa: F401  (raised by record_review)
 from drill.store_loop import LoopRecords
 from drill.store_params import ParameterQueries
 from drill.upkeep import Upkeep
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from drill.records import Rehearsal
 
 
 def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
