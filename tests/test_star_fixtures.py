@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drill.bank import parse_story
+from drill.bank import SECTIONS, parse_story
 from drill.coach import estimate_level
 from drill.coach.star import parse_notes, render
 
@@ -32,19 +32,7 @@ def test_story_is_split_titled_placed_and_levelled(case):
     )
     if case.get("question"):
         assert story.question
-    placed = {
-        name: squash(" ".join(s for s, _ in story.parts.get(name, [])))
-        for name in (
-            "situation",
-            "problem",
-            "decision",
-            "alternatives",
-            "people",
-            "outcome",
-            "metric",
-            "learning",
-        )
-    }
+    placed = {name: squash(" ".join(s for s, _ in story.parts.get(name, []))) for name in SECTIONS}
     for section, snippets in case.get("sections", {}).items():
         for snippet in snippets:
             assert squash(snippet) in placed[section.lower()], (section, snippet)
