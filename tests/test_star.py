@@ -236,3 +236,19 @@ def test_fuzz_notes_never_raise_and_render_parses(text):
     for story in parse_notes(text):
         parsed, _ = parse_story(render(story), "x", "x.md")
         assert parsed is not None
+
+
+def test_import_of_only_unreadable_files_exits_1_naming_each(home, tmp_path):
+    from click.testing import CliRunner
+
+    from drill.cli import cli
+
+    bad = tmp_path / "notes.md"
+    bad.write_bytes("Situation: caf\xe9".encode("latin-1"))
+    result = CliRunner().invoke(
+        cli, ["story", "import", str(tmp_path / "missing.md"), str(bad), "--yes"]
+    )
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "missing.md: cannot read" in result.stderr
+    assert "notes.md: not UTF-8" in result.stderr
+    assert "nothing was imported" in result.stderr

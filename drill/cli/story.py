@@ -160,16 +160,21 @@ def story_import(files: tuple[str, ...], dry_run: bool, force: bool, yes: bool) 
 
     app = App()
     sources = []
+    unreadable = 0
     for name in files:
         try:
             data = Path(name).read_bytes()
         except OSError as exc:
             click.echo(f"{name}: cannot read: {exc.strerror}", err=True)
+            unreadable += 1
             continue
         try:
             sources.append((name, data.decode("utf-8").lstrip("\ufeff")))
         except UnicodeDecodeError:
             click.echo(f"{name}: not UTF-8 text; save it as UTF-8", err=True)
+            unreadable += 1
+    if unreadable and not sources:
+        raise DrillError("no file could be read, so nothing was imported")
     existing = {p.stem for p in app.home.stories_dir.glob("*.md")}
     planned, notes = plan(sources, existing, force)
     for note in notes:
