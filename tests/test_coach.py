@@ -604,6 +604,42 @@ def test_level_mid_when_the_problem_was_assigned():
     assert missing == [coach._MISSING["assigned-problem"]]
 
 
+def test_level_a_handed_over_problem_with_reach_past_the_team_is_not_capped():
+    # Handed the problem, but the work spans several teams: the assignment does not cap it.
+    story = with_sections(
+        problem="I was asked to speed up the checkout page.",
+        outcome="I shipped the cache, and four product teams moved their pricing calls onto it.",
+    )
+    estimate = estimate_level(story)
+    assert "assigned-problem" in estimate.signals and "multi-team" in estimate.signals
+    assert estimate.level == "staff"
+
+
+def test_level_a_stance_in_the_situation_is_context_not_influence():
+    story = with_sections(
+        situation="Finance wanted the monthly close to run overnight. I was on the ledger team.",
+        people="I walked my teammate through the plan and she agreed.",
+    )
+    assert "influence" not in estimate_level(story).signals
+
+
+def test_below_level_is_silent_when_only_absent_sections_stand_between():
+    # No Alternatives and no People heading at all (a STAR-shaped story): found problem and a
+    # measured change are all it can show, and missing-section already asks for the rest.
+    star = with_sections(alternatives="-", people="-")
+    assert estimate_level(star).level == "mid"
+    assert run("below-level", star, level="senior") == []
+    assert [f.rule for f in run("missing-section", star)] == ["missing-section"] * 2
+    assert run("below-level", star, level="staff") != []  # two levels short: still said
+    # The same evidence with both sections present and empty of it is a real shortfall.
+    told = with_sections(
+        alternatives="I did not look at other options.",
+        people="I walked my teammate through the plan and she agreed.",
+    )
+    assert estimate_level(told).level == "mid"
+    assert [f.rule for f in run("below-level", told, level="senior")] == ["below-level"]
+
+
 def test_level_one_missing_signal_is_not_a_gate():
     # No influence outside the line: one senior signal fewer, and the story still reads senior.
     story = with_sections(people="I walked my teammate through the plan and she agreed.")

@@ -6,7 +6,7 @@ Examples are varied on purpose (terse notes, prose, irregular verbs), each with 
 import pytest
 
 from drill.bank import section_for_heading
-from drill.coach.numbers import measurements, numbers
+from drill.coach.numbers import measurements, numbers, pairs
 from drill.coach.text import has_reason, i_acts, roles_outside, stance, we_action_count
 
 
@@ -200,3 +200,18 @@ def test_nobody_asked_me_is_not_an_assigned_problem():
     assert not assigned("Nobody asked me to look at it: I noticed the export myself.")
     assert assigned("My manager asked me to look at the export.")
     assert not assigned("- Ask every team to shrink its pool.")
+
+
+def test_a_clause_after_which_is_or_that_is_is_a_reason():
+    # "that is what …" explains why the option lost; "which was the …" only names it
+    assert has_reason("Keep the cron job: that is what had paged us every Sunday.")
+    assert not has_reason("A managed queue, which was the obvious choice.")
+
+
+def test_numbers_joined_by_rather_than_are_options_not_a_change():
+    text = "Went with 2.4 rather than 2.2 of the client library."
+    assert pairs(text, numbers(text)) == []
+    compared = "p95 was 300 ms, lower than 640 ms a year ago."
+    assert [(a.text, b.text) for a, b in pairs(compared, numbers(compared))] == [
+        ("300 ms", "640 ms")
+    ]

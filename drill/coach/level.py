@@ -17,6 +17,7 @@ from drill.coach.numbers import measurements, pairs
 from drill.coach.signals import assigned, options
 from drill.coach.text import (
     Sentence,
+    body,
     has_reason,
     i_acts,
     i_does,
@@ -261,7 +262,7 @@ def estimate_level(story: Story) -> LevelEstimate:
     trade = _first(told, _TRADE.search)
     if len(reasoned) + len(elsewhere) >= 2 or (reasoned + elsewhere and trade):
         found["trade-off"] = trade if trade else (reasoned + elsewhere)[-1]
-    found["influence"] = _influence(told)
+    found["influence"] = influence(story)  # the same reading the no-influence rule makes
     found["measured-result"] = _measured(sentences(story, "outcome", "metric")) or _measured(told)
     found["divergence"] = _first(told, lambda t: _DIVERGE.search(t) and _CONSCIOUS.search(t))
     found["multi-team"] = _first(told, _reach)
@@ -279,9 +280,28 @@ def _level(have: set[str]) -> str:
     senior = sum(1 for name in SENIOR_SIGNALS if name in have)
     if senior < SENIOR_NEEDS:
         return "mid"
-    if "assigned-problem" in have and "defined-problem" not in have:
-        return "mid"  # handed the problem: the rest is a mid-level story done well
     staff = sum(1 for name in STAFF_SIGNALS if name in have)
+    if "assigned-problem" in have and "defined-problem" not in have and not staff:
+        # handed the problem: the rest is a mid-level story done well, unless the work reached
+        # past the scope it was handed (several teams, a question the company had not settled)
+        return "mid"
     if staff >= 1:
         return "staff"
     return "senior"
+
+
+_HOME = {  # the section a senior signal is told in when the story has one
+    "defined-problem": "problem",
+    "trade-off": "alternatives",
+    "influence": "people",
+    "measured-result": "metric",
+}
+
+
+def within_reach(story: Story, estimate: LevelEstimate, target: str) -> bool:
+    """The story would read at `target` if its absent sections held what they are for: the
+    shortfall is a missing section (its own finding), not evidence the story lacks."""
+    absent = {name for name, home in _HOME.items() if body(story, home)[1] == ""}
+    if not absent - estimate.signals:
+        return False
+    return LEVELS.index(_level(estimate.signals | absent)) >= LEVELS.index(target)

@@ -364,7 +364,7 @@ _PAIR_GAP = re.compile(  # what may stand between the two numbers of a change or
     r"(?i)(?:\bto|→|->|=>|⇒|\bnow(?:\s+at)?|\bdown\s+from|\bup\s+from)\s*[:~≈]?\s*"
     r"(?:about|around|roughly|under|over|just|only|nearly|almost|below|above)?\s*$|"
     r"(?:\(|,|;)?\s*\b(?:was|were|previously|formerly|before|from)\s*:?\s*(?:about|around)?\s*$|"
-    r"\b(?:against|vs\.?|versus|compared\s+(?:to|with)|than|relative\s+to|baseline|"
+    r"\b(?:against|vs\.?|versus|compared\s+(?:to|with)|(?<!rather\s)than|relative\s+to|baseline|"
     r"median|average)\b[^\d;!?]{0,30}$"
 )
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import TypedDict, cast
 
 from drill.bank import LEVELS, SECTIONS, Story
-from drill.coach.level import estimate_level, influence, weighed_elsewhere
+from drill.coach.level import estimate_level, influence, weighed_elsewhere, within_reach
 from drill.coach.numbers import has_measurement, measurements, pairs
 from drill.coach.signals import (
     assigned,
@@ -312,7 +312,7 @@ def rule_safe_failure(story: Story, ctx: LintContext) -> list[Finding]:
 def rule_below_level(story: Story, ctx: LintContext) -> list[Finding]:
     estimate = estimate_level(story)
     gap = LEVELS.index(ctx.level) - LEVELS.index(estimate.level)
-    if gap <= 0:
+    if gap <= 0 or (gap == 1 and within_reach(story, estimate, ctx.level)):
         return []
     missing = estimate.missing_for(ctx.level) or ["Add the missing evidence."]
     step = missing[0][0].lower() + missing[0][1:]

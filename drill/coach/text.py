@@ -383,6 +383,13 @@ _VERDICT = re.compile(
 _SEPARATOR = re.compile(r"\s*(?::|—|–|\s-\s|;|,|\()\s*")
 
 
+# a copula's complement that is a clause ("that is what broke it", "which is why we…") explains,
+# where a noun phrase ("which was the existing plan") only names
+_CLAUSE = re.compile(
+    r"(?i)\b(?:what|why|how|where|whatever)\b|\b(?:had|has|have|did|does|would|could|will)\s+\w+"
+)
+
+
 def has_reason(option: str) -> bool:
     """An option followed by why it lost: a connective, or a separator then a justification."""
     if _CAUSAL.search(option):
@@ -390,7 +397,10 @@ def has_reason(option: str) -> bool:
     parts = _SEPARATOR.split(option, maxsplit=1)
     if len(parts) < 2:
         return False
-    if re.fullmatch(r"(?i)\s*(?:which|that)\s+(?:was|is)\s+[^:;—–,-]{0,40}?[.!]?\s*", parts[1]):
+    said = re.fullmatch(
+        r"(?i)\s*(?:which|that)\s+(?:was|is)\s+([^:;—–,-]{0,40}?)[.!]?\s*", parts[1]
+    )
+    if said and not _CLAUSE.search(said.group(1)):
         return False  # "…, which was the existing plan": what it is, not why it lost
     tail = _VERDICT.sub("", parts[1])
     tail = _VERDICT.sub("", _SEPARATOR.sub(" ", tail, count=1))
