@@ -1,13 +1,10 @@
 """Map sprint, interview plans, cram and rehearsal: driven with pipe input and a fixed clock."""
 
-import io
 import json
 import time
 from datetime import timedelta
 
 import pytest
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from drill.home import clock_from_env, iso
 from drill.library import Library
@@ -15,29 +12,13 @@ from drill.modes import CramSession, MapSession
 from drill.session import Answer, Session
 from drill.store import Store
 from drill.ui.modes import run_cram, run_map, run_rehearse
-from drill.ui.terminal import Terminal
+from tests.drivers import drive_mode as drive
+from tests.drivers import map_session, rehearse_session
 
 
 def scaled_timer(factor: float):
     start = time.monotonic()
     return lambda: (time.monotonic() - start) * factor
-
-
-def drive(run, session, keys: str):
-    buffer = io.StringIO()
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
-        result = run(session, Terminal(input=pipe, output=PlainTextOutput(buffer)))
-    return result, buffer.getvalue()
-
-
-def map_session(home, timer=time.monotonic, **kwargs):
-    store = Store(home.db_path)
-    store.map_story("mini/big-call", "invoices", "x")
-    store.map_story("mini/grow-someone", "mentor", "x")
-    return MapSession(
-        store, Library(home, home.config()), clock_from_env, timer=timer, fuzz=False, **kwargs
-    )
 
 
 def test_map_offers_unmapped_first_then_grades_wrong_as_again(mini_home):
@@ -235,20 +216,6 @@ def test_cram_readiness_moves_when_rescheduling(mini_home):
     table = {r.story: r for r in session.readiness()}
     assert set(table) == {"invoices", "mentor"}
     assert all(r.after > r.before for r in table.values())
-
-
-def rehearse_session(home, timer=time.monotonic):
-    store = Store(home.db_path)
-    return store, Session(
-        store,
-        Library(home, home.config()),
-        clock_from_env,
-        "rehearse",
-        kinds=("question",),
-        timer=timer,
-        max_minutes=10**9,
-        fuzz=False,
-    )
 
 
 def test_rehearse_countdown_analysis_followup_and_history(mini_home):

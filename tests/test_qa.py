@@ -262,8 +262,9 @@ def test_a_fresh_home_sprints_on_the_examples_answer_key(home):
 def test_after_a_typo_in_the_sprint_the_prompt_is_still_story(bank_home):
     """Regression from the first near-miss fix: the message took the prompt's place."""
     from drill.ui.modes import run_map
+    from tests.drivers import drive_mode as drive
+    from tests.drivers import map_session
     from tests.samples import MINI
-    from tests.test_modes import drive, map_session
 
     (bank_home.decks_dir / "mini.toml").write_text(MINI)
     bank_home.config_path.write_text('decks = ["mini"]\n')
@@ -295,8 +296,9 @@ def test_rehearse_says_why_it_suggests_again_and_shows_the_question(bank_home):
     import re
 
     from drill.ui.modes import run_rehearse
+    from tests.drivers import drive_mode as drive
+    from tests.drivers import rehearse_session
     from tests.samples import MINI
-    from tests.test_modes import drive, rehearse_session
 
     (bank_home.decks_dir / "mini.toml").write_text(MINI)
     bank_home.config_path.write_text('decks = ["mini"]\n')
@@ -337,7 +339,7 @@ def test_story_new_asks_again_for_a_level_it_does_not_know(home):
     """`principal` at the level prompt was dropped without a word (the story kept `senior`),
     and `Staff` was refused for its capital."""
     from drill.bank import read_story
-    from tests.test_story_new import FULL, guided, new_draft
+    from tests.drivers import FULL, guided, new_draft
 
     keys = FULL.replace("\r  # level default", "")
     keys = FULL.replace(
@@ -353,9 +355,9 @@ def test_grade_keys_line_drops_whole_keys_when_narrow(bank_home):
     columns, then cut by the window."""
     import os
 
+    from tests.drivers import pty_to_grade_line as to_grade_line
     from tests.harness import Pty
     from tests.samples import MINI
-    from tests.test_screen import to_grade_line
 
     (bank_home.decks_dir / "mini.toml").write_text(MINI)
     bank_home.config_path.write_text('decks = ["mini"]\n')
@@ -373,8 +375,8 @@ def test_grade_keys_line_drops_whole_keys_when_narrow(bank_home):
 def test_u_with_nothing_to_undo_keeps_the_grade_line(bank_home):
     """`u` at the first grade line said `Nothing to undo` and threw the typed answer away,
     starting the card again at Story> (where the next key, `3`, was taken as a story name)."""
+    from tests.drivers import drive_daily as drive
     from tests.samples import MINI
-    from tests.test_ui_daily import drive
 
     (bank_home.decks_dir / "mini.toml").write_text(MINI)
     bank_home.config_path.write_text('decks = ["mini"]\n')
@@ -434,8 +436,8 @@ def test_status_text_says_how_many_cards_the_plan_gives_today(bank_home):
 
 def test_map_toolbar_before_the_sprint_shows_no_zero_count(bank_home):
     """The mapping offer sat over a toolbar reading ` 0/0 · ? help · q quits`."""
+    from tests.drivers import map_session
     from tests.samples import MINI
-    from tests.test_modes import map_session
 
     (bank_home.decks_dir / "mini.toml").write_text(MINI)
     bank_home.config_path.write_text('decks = ["mini"]\n')
@@ -462,8 +464,8 @@ def test_a_usage_error_in_a_terminal_wraps_at_words(bank_home):
 def test_a_drill_with_nothing_left_says_so_before_the_summary(bank_home):
     """Opened again after the day's cards, the drill printed only `Session done. Reviewed 0`,
     as if a session had happened."""
+    from tests.drivers import drive_daily as drive
     from tests.samples import MINI
-    from tests.test_ui_daily import drive
 
     (bank_home.decks_dir / "mini.toml").write_text(MINI)
     bank_home.config_path.write_text('decks = ["mini"]\n')

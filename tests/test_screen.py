@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from tests.drivers import pty_to_grade_line as to_grade_line
 from tests.harness import Pty
 
 SIZES = [(24, 80), (32, 100)]
@@ -20,21 +21,6 @@ def reviews(home) -> list[dict]:
     from drill.store import Store
 
     return Store(home.db_path)._all("select rating, answer from reviews order by id")
-
-
-def to_grade_line(child: Pty) -> str:
-    child.wait_for("Story>")
-    child.send("invoices\r")
-    child.wait_for(r"fit this question\? \[y/n\]")
-    child.send("y")
-    for label, text in (
-        ("Decision>", "a worker fed by a queue"),
-        ("Alternatives>", "replicas; a rewrite"),
-        ("Metric>", "9 hours to 40 minutes"),
-    ):
-        child.wait_for(label)
-        child.send(text + "\r")
-    return child.wait_for("Enter=Good")
 
 
 @pytest.mark.parametrize(("rows", "columns"), SIZES)

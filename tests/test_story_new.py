@@ -14,39 +14,9 @@ from drill.cli import cli
 from drill.home import open_home
 from drill.library import Library
 from drill.story_draft import StoryDraft, drafts
-from drill.ui.story_new import ListCompleter, guided_story, offer_draft
+from drill.ui.story_new import ListCompleter, offer_draft
 from drill.ui.terminal import Terminal
-
-FULL = (
-    "Cutting deploy time\r"
-    "\r"  # the suggested id
-    "Deploys from 40 to 8 minutes\r"
-    "technical-decision, delivery\r"
-    "ownership deep, bias-for-action\r"
-    "\r"  # level default
-    "A 30-person startup.\r"
-    "I noticed deploys blocked releases.\r"
-    "I chose to cache layers.\r"
-    "Bigger runners, because cost\r"
-    "\r"
-    "The SRE lead was against it at first.\r"
-    "Releases went daily.\r"
-    "Deploy time went from 40 to 8 minutes.\r"
-    "I now measure before tuning.\r"
-)
-
-
-def new_draft(home):
-    library = Library(home, home.config())
-    return StoryDraft(home, library.taxonomy, home.config().level)
-
-
-def guided(draft, keys: str, **kwargs):
-    buffer = io.StringIO()
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
-        term = Terminal(input=pipe, output=PlainTextOutput(buffer))
-        return guided_story(draft, term, **kwargs), buffer.getvalue()
+from tests.drivers import FULL, guided, new_draft
 
 
 def test_guided_story_asks_for_principles_and_writes_them(home):

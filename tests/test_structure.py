@@ -78,3 +78,14 @@ def test_no_module_is_over_600_lines():
     for path in DRILL.rglob("*.py"):
         lines = path.read_text(encoding="utf-8").count("\n")
         assert lines <= 600, f"{path.relative_to(DRILL)} has {lines} lines"
+
+
+def test_no_test_module_imports_another():
+    """Shared helpers live in tests/harness.py, samples.py, drivers.py and history.py."""
+    import re
+
+    tests = Path(__file__).parent
+    for path in tests.glob("test_*.py"):
+        text = path.read_text(encoding="utf-8")
+        found = re.findall(r"^\s*(?:from|import)\s+tests\.test_\w+", text, re.M)
+        assert found == [], f"{path.name}: {found}"

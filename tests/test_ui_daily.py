@@ -1,39 +1,13 @@
 """The daily loop driven through prompt-toolkit with pipe input, checked against the store."""
 
 import pytest
-from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
-from drill.home import clock_from_env
-from drill.library import Library
-from drill.session import Session
 from drill.store import Store
-from drill.ui.daily import run_daily
 from drill.ui.screen import ReviewScreen
+from tests.drivers import SizedOutput
+from tests.drivers import drive_daily as drive
 from tests.samples import add_mini, add_stories
-
-
-class SizedOutput(DummyOutput):
-    """An output that draws nowhere but has a terminal's size, so layouts are fitted."""
-
-    def __init__(self, columns: int = 80, rows: int = 24):
-        self.size = Size(rows=rows, columns=columns)
-
-    def get_size(self) -> Size:
-        return self.size
-
-
-def drive(home, keys: str, **kwargs):
-    """Run the daily drill on the review screen with `keys` typed; returns the store, the
-    summary and the transcript of everything the screen showed."""
-    store = Store(home.db_path)
-    session = Session(store, Library(home, home.config()), clock_from_env, fuzz=False, **kwargs)
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
-        screen = ReviewScreen(input=pipe, output=SizedOutput())
-        summary = run_daily(session, screen=screen)
-    return store, summary, "\n".join(screen.transcript)
 
 
 def test_three_cards_answered_then_quit(mini_home):

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from drill.cli.common import App, complete_company, complete_story, echo_json, json_option
+from drill.cli.common import App, company_option_for, complete_story, echo_json, json_option
 from drill.errors import DrillError
 
 LEVEL_CHOICE = click.Choice(["junior", "mid", "senior", "staff"])
@@ -62,12 +62,7 @@ def lint(stories: tuple[str, ...], level: str | None, as_json: bool, strict: boo
 
 
 @click.command()
-@click.option(
-    "--company",
-    metavar="X",
-    help="Framework to check principles against (e.g. amazon).",
-    shell_complete=complete_company,
-)
+@company_option_for("Framework to check principles against (e.g. amazon).")
 @json_option
 def coverage(company: str | None, as_json: bool) -> None:
     """What your bank can answer: categories, principles, unmapped questions, gaps."""

@@ -134,12 +134,14 @@ def complete_question(ctx, param, incomplete: str) -> list[str]:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-company_option = click.option(
-    "--company",
-    metavar="X",
-    help="Add that company's framework deck (e.g. amazon).",
-    shell_complete=complete_company,
-)
+
+
+def company_option_for(help: str):
+    """`--company X`, completed from the frameworks and decks, with this command's help."""
+    return click.option("--company", metavar="X", help=help, shell_complete=complete_company)
+
+
+company_option = company_option_for("Add that company's framework deck (e.g. amazon).")
 
 session_options = [
     click.option(

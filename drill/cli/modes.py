@@ -10,6 +10,7 @@ import click
 from drill.cli.common import (
     App,
     company_option,
+    company_option_for,
     complete_company,
     complete_question,
     echo_json,
@@ -180,12 +181,7 @@ def map_command(seconds: float, cards: int, company: str | None) -> None:
 
 
 @click.command()
-@click.option(
-    "--company",
-    metavar="X",
-    help="The loop's company (its framework deck).",
-    shell_complete=complete_company,
-)
+@company_option_for("The loop's company (its framework deck).")
 @click.option("--at", "at", metavar="DATETIME", help="Interview time, e.g. '2026-12-03 10:00'.")
 @click.option("--in", "in_", metavar="2d", help="Interview in this long (d, h or m).")
 @click.option(
