@@ -20,7 +20,7 @@ from drill.session import Answer, Prompt, Reveal, Session, Summary
 from drill.store import StaleCard
 from drill.ui import reveal as view
 from drill.ui.screen import Ask, Choose, ReviewScreen
-from drill.ui.terminal import STYLE, Quit, StoryCompleter, Terminal
+from drill.ui.terminal import STYLE, StoryCompleter, Terminal
 
 GRADE_KEYS = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "h": 2, "g": 3, "e": 4}
 HELP = """\
@@ -349,23 +349,7 @@ def render_summary(summary: Summary, session: Session) -> HTML:
     )
 
 
-# --- line-mode helpers, used by the modes that still ask line by line ------------------------
-
-
-def pick_story(term: Terminal, stories: list[Story]) -> Story | None:
-    """Ask which story answers; Tab completes, best match first; Enter alone gives up."""
-    while True:
-        typed = term.ask("Story> ", completer=StoryCompleter(stories))
-        if not typed.strip():
-            return None
-        if typed.strip().lower() == "q":
-            raise Quit
-        story, options = resolve_story(typed, stories)
-        if story is not None:
-            return story
-        term.say(
-            f"{said(unmatched(typed, options, stories))} Tab lists them; Enter alone gives up."
-        )
+# --- line-mode helpers, used by the mock loop, which asks line by line ------------------------
 
 
 def grade_line(term: Terminal, reveal: Reveal, actions: str = "u s E ?") -> str:
